@@ -1,0 +1,74 @@
+# Newsroom: everything a newcomer needs is `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# `make run` is local development: debug on, the embedded SQLite database unless told otherwise.
+RUN_ENV := DEBUG=$${DEBUG:-true}
+
+.DEFAULT_GOAL := help
+.PHONY: help install run serve test lint format messages compilemessages demo e2e bench clean lock
+
+help:
+	@echo "make run    install, migrate, load demo content and serve on http://127.0.0.1:$(PORT)"
+	@echo "make test   install and run the whole test suite (DATABASE_URL picks the database)"
+	@echo "make lint   ruff check and format check"
+	@echo "make serve  gunicorn with production-like settings"
+	@echo "make messages   update the French and English catalogues"
+
+# The virtualenv is rebuilt whenever a lock file changes.
+$(BIN)/.installed: requirements.lock requirements-dev.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
+	touch $@
+
+install: $(BIN)/.installed
+
+# Compiled catalogues are build output: made from the .po files with Babel, so no system
+# gettext is needed to run the site.
+compilemessages: install
+	@for po in locale/*/LC_MESSAGES/django.po; do \
+		$(BIN)/pybabel compile --statistics -D django -i $$po -o $${po%.po}.mo || exit 1; \
+	done
+
+messages: install
+	$(BIN)/python manage.py makemessages --locale fr --locale en --no-obsolete --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*'
+	@# English is the source language: its catalogue maps each message to itself.
+	msgen --output-file=locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
+	$(MAKE) compilemessages
+
+demo: compilemessages
+	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
+	$(RUN_ENV) $(BIN)/python manage.py load_demo
+
+run: demo
+	@echo "Serving Newsroom on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production-like: debug off, static files collected and served by whitenoise.
+serve: compilemessages
+	DEBUG=false SECRET_KEY=$${SECRET_KEY:-local-serve-only-key} ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
+		SECURE_COOKIES=$${SECURE_COOKIES:-false} sh -c '\
+		$(BIN)/python manage.py migrate --no-input && \
+		$(BIN)/python manage.py collectstatic --no-input --verbosity 0 && \
+		$(BIN)/gunicorn newsroom.wsgi --bind 127.0.0.1:$(PORT) --workers $${WORKERS:-2} --access-logfile -'
+
+test: compilemessages
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Regenerate the lock files after changing pyproject.toml.
+lock: install
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,243 @@
+"""Demo content for the articles app: sections and articles of a small valley newspaper.
+
+Every text here is written for the demo; every image is drawn with Pillow, so nothing is
+downloaded. Articles are looked up by slug, so a second run changes nothing.
+"""
+
+import datetime
+import io
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from .models import Article, Section
+
+SECTIONS = [
+    ("Vie locale", "vie-locale", "Ce qui se passe dans nos villages et nos quartiers."),
+    ("Environnement", "environnement", "La rivière, les forêts, l'eau et le climat de la vallée."),
+    ("Culture", "culture", "Festivals, bibliothèques, concerts et patrimoine."),
+    ("Économie", "economie", "Commerces, emploi, agriculture et budgets publics."),
+]
+
+ARTICLES = [
+    {
+        "slug": "la-passerelle-du-moulin-rouvre-apres-deux-ans-de-travaux",
+        "title": "La passerelle du Moulin rouvre après deux ans de travaux",
+        "section": "vie-locale",
+        "standfirst": (
+            "Fermée depuis la crue de 2022, la passerelle piétonne qui relie les deux rives "
+            "du bourg a rouvert samedi. Les commerçants du quai respirent."
+        ),
+        "body": (
+            "<p>Samedi matin, une petite foule attendait déjà devant les barrières quand "
+            "l'adjointe aux travaux a coupé le ruban. Pour beaucoup d'habitants de la rive "
+            "gauche, la réouverture de la passerelle du Moulin met fin à un détour de près de "
+            "deux kilomètres par le pont routier.</p>"
+            "<p>Le chantier a coûté 1,2 million d'euros, financé pour moitié par la région. "
+            "Le tablier en bois a été remplacé par une structure en acier galvanisé, posée "
+            "un mètre plus haut pour résister aux crues.</p>"
+            "<h2>Les commerçants du quai soulagés</h2>"
+            "<p>« On a perdu un tiers de nos clients du matin », raconte la boulangère installée "
+            "au pied de l'ouvrage. Elle espère retrouver ses habitués dès cette semaine.</p>"
+            "<blockquote><p>Deux ans, c'est long quand on vit de ceux qui passent.</p></blockquote>"
+            "<p>La mairie promet un éclairage complet de la passerelle avant l'hiver.</p>"
+        ),
+        "image_alt": "Une passerelle métallique au-dessus d'une rivière, au lever du jour",
+        "image_caption": (
+            "La nouvelle passerelle du Moulin, posée un mètre plus haut que l'ancienne."
+        ),
+        "image_credit": "Illustration L'Écho du Val",
+        "tags": ["travaux", "mobilité"],
+        "colours": ((34, 76, 120), (240, 180, 90)),
+        "age": datetime.timedelta(hours=3),
+        "view_count": 412,
+    },
+    {
+        "slug": "secheresse-les-agriculteurs-de-la-vallee-partagent-leau",
+        "title": "Sécheresse : les agriculteurs de la vallée s'organisent pour partager l'eau",
+        "section": "environnement",
+        "standfirst": (
+            "Face à un troisième été sec, une trentaine d'exploitations ont signé une charte "
+            "pour répartir les prélèvements dans la rivière."
+        ),
+        "body": (
+            "<p>Le niveau de la rivière n'a jamais été aussi bas en septembre depuis que la "
+            "station de mesure existe. Plutôt que d'attendre les arrêtés préfectoraux, les "
+            "irrigants se sont réunis tout l'été à la salle des fêtes.</p>"
+            "<h2>Un tour d'eau négocié</h2>"
+            "<p>La charte prévoit des créneaux d'arrosage par secteur et une réduction de 20 % "
+            "des volumes dès que le débit passe sous un seuil d'alerte. Les maraîchers, plus "
+            "dépendants de l'eau, gardent une priorité le matin.</p>"
+            "<ul><li>31 exploitations signataires</li><li>3 secteurs d'irrigation</li>"
+            "<li>un bilan public prévu en novembre</li></ul>"
+            "<p>Les associations de pêche saluent un premier pas mais demandent des contrôles.</p>"
+        ),
+        "image_alt": "Un champ jauni sous un ciel clair, au bord d'une rivière presque à sec",
+        "image_caption": "Le lit de la rivière, en amont du bourg, à la fin de l'été.",
+        "image_credit": "Illustration L'Écho du Val",
+        "tags": ["eau", "agriculture", "climat"],
+        "colours": ((196, 140, 60), (120, 170, 200)),
+        "age": datetime.timedelta(days=1, hours=2),
+        "view_count": 1234,
+    },
+    {
+        "slug": "la-mediatheque-ouvre-le-dimanche",
+        "title": "La médiathèque ouvrira désormais le dimanche après-midi",
+        "section": "culture",
+        "standfirst": (
+            "À partir du mois prochain, la médiathèque intercommunale accueillera le public "
+            "chaque dimanche de 14 heures à 18 heures, une première dans le département."
+        ),
+        "body": (
+            "<p>L'idée vient d'un questionnaire rempli par plus de 600 usagers : le dimanche "
+            "arrivait largement en tête des créneaux souhaités, surtout chez les familles.</p>"
+            "<p>Quatre vacataires seront recrutés, et l'équipe actuelle travaillera un dimanche "
+            "sur quatre, sur la base du volontariat.</p>"
+            "<h2>Des ateliers pour les enfants</h2>"
+            "<p>Chaque premier dimanche du mois, un atelier de lecture à voix haute sera proposé "
+            "aux 6-10 ans. Les inscriptions se font à l'accueil.</p>"
+        ),
+        "image_alt": "La façade vitrée d'une médiathèque éclairée en fin de journée",
+        "image_caption": "La médiathèque intercommunale, place de la Halle.",
+        "image_credit": "Illustration L'Écho du Val",
+        "tags": ["lecture", "services publics"],
+        "colours": ((90, 40, 110), (230, 120, 80)),
+        "age": datetime.timedelta(days=2, hours=5),
+        "view_count": 53,
+    },
+    {
+        "slug": "le-marche-de-producteurs-du-jeudi-double-de-taille",
+        "title": "Le marché de producteurs du jeudi a doublé en un an",
+        "section": "economie",
+        "standfirst": (
+            "Lancé avec huit étals, le marché du jeudi soir en compte désormais dix-sept. "
+            "Les producteurs y trouvent une clientèle que la grande surface ne leur donne pas."
+        ),
+        "body": (
+            "<p>Fromages de chèvre, miel, légumes, pain au levain et même un brasseur : le "
+            "parking de l'ancienne gare se remplit chaque jeudi à partir de 17 heures.</p>"
+            "<p>Pour les producteurs, la vente directe représente jusqu'à la moitié du chiffre "
+            "d'affaires. La commune, qui ne perçoit qu'un droit de place symbolique, envisage "
+            "d'installer un abri couvert.</p>"
+            "<h2>Une liste d'attente</h2>"
+            "<p>Six producteurs attendent une place. Le comité du marché veut garder un "
+            "équilibre entre les produits pour que chacun vive de ses ventes.</p>"
+        ),
+        "image_alt": "Des étals de légumes colorés sous des tentes blanches, en soirée",
+        "image_caption": "Le marché du jeudi, sur le parking de l'ancienne gare.",
+        "image_credit": "Illustration L'Écho du Val",
+        "tags": ["commerce", "agriculture"],
+        "colours": ((40, 110, 60), (250, 210, 110)),
+        "age": datetime.timedelta(days=4),
+        "view_count": 287,
+    },
+    {
+        "slug": "budget-2025-ce-que-prevoit-la-communaute-de-communes",
+        "title": "Budget 2025 : ce que prévoit la communauté de communes",
+        "section": "economie",
+        "standfirst": "Brouillon en cours de rédaction : les chiffres restent à vérifier.",
+        "body": "<p>Premiers éléments recueillis lors de la commission des finances.</p>",
+        "status": Article.Status.DRAFT,
+        "tags": ["budget"],
+    },
+    {
+        "slug": "fete-de-la-riviere-le-programme-complet",
+        "title": "Fête de la rivière : le programme complet",
+        "section": "culture",
+        "standfirst": "Concerts, descente en canoë et marché nocturne : tout le programme.",
+        "body": (
+            "<p>La fête de la rivière revient pour sa dixième édition, avec un week-end de "
+            "concerts sur les berges et une descente en canoë ouverte à tous.</p>"
+            "<h2>Samedi</h2><p>Marché nocturne et bal sur le quai.</p>"
+            "<h2>Dimanche</h2><p>Descente en canoë et pique-nique géant.</p>"
+        ),
+        "status": Article.Status.PUBLISHED,
+        "scheduled_in": datetime.timedelta(days=3),
+        "tags": ["fête", "rivière"],
+        "image_alt": "Des canoës colorés alignés sur une berge herbeuse",
+        "image_caption": "Les canoës de l'édition précédente.",
+        "image_credit": "Illustration L'Écho du Val",
+        "colours": ((20, 90, 140), (140, 200, 120)),
+    },
+]
+
+
+def draw_image(top, bottom, size=(1600, 900)):
+    """A landscape in two colours: sky gradient, sun, hills. Returns JPEG bytes."""
+    width, height = size
+    image = Image.new("RGB", size)
+    draw = ImageDraw.Draw(image)
+    for y in range(height):
+        t = y / height
+        colour = tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True))
+        draw.line([(0, y), (width, y)], fill=colour)
+    draw.ellipse([width * 0.68, height * 0.12, width * 0.8, height * 0.33], fill=(255, 236, 180))
+    draw.polygon(
+        [
+            (0, height),
+            (0, height * 0.62),
+            (width * 0.3, height * 0.45),
+            (width * 0.62, height * 0.66),
+            (width, height * 0.5),
+            (width, height),
+        ],
+        fill=tuple(max(c - 60, 0) for c in top),
+    )
+    draw.polygon(
+        [
+            (0, height),
+            (0, height * 0.8),
+            (width * 0.45, height * 0.7),
+            (width, height * 0.85),
+            (width, height),
+        ],
+        fill=tuple(max(c - 100, 0) for c in top),
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def build(*, accounts, stdout):
+    sections = {}
+    for order, (name, slug, description) in enumerate(SECTIONS):
+        sections[slug], _ = Section.objects.get_or_create(
+            slug=slug, defaults={"name": name, "description": description, "order": order}
+        )
+
+    now = timezone.now()
+    created = 0
+    for data in ARTICLES:
+        if Article.objects.filter(slug=data["slug"]).exists():
+            continue
+        status = data.get("status", Article.Status.PUBLISHED)
+        if "scheduled_in" in data:
+            published_at = now + data["scheduled_in"]
+        elif status == Article.Status.PUBLISHED:
+            published_at = now - data["age"]
+        else:
+            published_at = None
+        article = Article(
+            title=data["title"],
+            slug=data["slug"],
+            standfirst=data["standfirst"],
+            body=data["body"],
+            section=sections[data["section"]],
+            author=accounts["journalist"],
+            status=status,
+            published_at=published_at,
+            image_alt=data.get("image_alt", ""),
+            image_caption=data.get("image_caption", ""),
+            image_credit=data.get("image_credit", ""),
+        )
+        if "colours" in data:
+            article.image.save(
+                f"{data['slug'][:40]}.jpg", ContentFile(draw_image(*data["colours"])), save=False
+            )
+        article.save()
+        article.tags.add(*data.get("tags", []))
+        if data.get("view_count"):
+            Article.objects.filter(pk=article.pk).update(view_count=data["view_count"])
+        created += 1
+    stdout.write(f"Articles: {created} created, {len(ARTICLES) - created} already there.")

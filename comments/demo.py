@@ -1,0 +1,2 @@
+def build(*, accounts, stdout):
+    """Demo comments: filled in by the comments app."""

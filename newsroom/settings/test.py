@@ -1,0 +1,24 @@
+"""Settings for the test suite: the real database from DATABASE_URL, everything else fast."""
+
+import os
+import tempfile
+
+# The suite runs with debug off, like production; it needs a key and hosts to start.
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ["REDIS_URL"] = os.environ.get("TEST_REDIS_URL", "")
+
+from .base import *  # noqa: F403
+from .base import STORAGES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = tempfile.mkdtemp(prefix="newsroom-test-media-")
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+LANGUAGE_COOKIE_SECURE = False
+STATIC_ROOT = tempfile.mkdtemp(prefix="newsroom-test-static-")

@@ -1,0 +1,17 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _french_by_default(settings):
+    """Every test starts as a French reader would: the site's default language."""
+    settings.LANGUAGE_CODE = "fr"
+
+
+def pytest_runtest_setup(item):
+    from django.conf import settings
+
+    if (
+        item.get_closest_marker("postgres")
+        and "postgresql" not in settings.DATABASES["default"]["ENGINE"]
+    ):
+        pytest.skip("needs PostgreSQL (set DATABASE_URL)")

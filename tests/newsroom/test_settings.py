@@ -1,0 +1,69 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args, **env_overrides):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(env_overrides)
+    # Keep a developer's .env out of the way: the real environment is what is being tested.
+    env["ENV_FILE"] = "/nonexistent/.env"
+    env.setdefault("DATABASE_URL", "sqlite:////tmp/newsroom-settings-test.sqlite3")
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"DEBUG": "false", "ALLOWED_HOSTS": "news.example.org"}, "SECRET_KEY"),
+        ({"DEBUG": "false", "SECRET_KEY": "x" * 50}, "ALLOWED_HOSTS"),
+    ],
+)
+def test_production_mode_refuses_to_start_without_required_setting(env, named):
+    result = run_manage("check", **env)
+
+    assert result.returncode != 0
+    assert named in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_production_mode_starts_with_secret_key_and_hosts():
+    result = run_manage(
+        "check", DEBUG="false", SECRET_KEY="x" * 50, ALLOWED_HOSTS="news.example.org"
+    )
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_development_mode_starts_with_no_configuration():
+    result = run_manage("check", DEBUG="true")
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_sqlite_is_tuned_for_concurrent_writers(settings):
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        pytest.skip("SQLite only")
+
+    assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in database["OPTIONS"]["init_command"]
+    assert database["OPTIONS"]["timeout"] >= 5
