@@ -14,6 +14,7 @@ help:
 	@echo "make test   install and run the whole test suite (DATABASE_URL picks the database)"
 	@echo "make lint   ruff check and format check"
 	@echo "make serve  gunicorn with production-like settings"
+	@echo "make e2e    browser tests in Debian's Chromium (installs it when missing)"
 	@echo "make messages   update the French and English catalogues"
 
 # The virtualenv is rebuilt whenever a lock file changes.
@@ -56,6 +57,13 @@ serve: compilemessages
 
 test: compilemessages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Browser tests: Debian's Chromium driven by Playwright, axe-core from npm for accessibility.
+e2e: compilemessages
+	@test -x /usr/bin/chromium || { echo "Installing Chromium from Debian's packages"; \
+		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent
+	$(BIN)/python -m pytest tests/e2e -m e2e $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
