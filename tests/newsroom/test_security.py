@@ -1,0 +1,271 @@
+"""Production hardening: the deploy check, the response headers and how uploads are served."""
+
+import secrets
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+from articles.factories import PublishedArticleFactory, StaffUserFactory
+
+from .test_settings import run_manage
+
+# The documented production environment (README, "Running in production").
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "news.example.org",
+    "CSRF_TRUSTED_ORIGINS": "https://news.example.org",
+    "SECURE_SSL_REDIRECT": "true",
+    "SECURE_HSTS_SECONDS": "31536000",
+    "SECURE_HSTS_PRELOAD": "true",
+    "SECURE_COOKIES": "true",
+}
+
+
+def deploy_check(**overrides):
+    env = PRODUCTION_ENV | overrides
+    return run_manage("check", "--deploy", "--fail-level", "WARNING", **env)
+
+
+@pytest.mark.parametrize("proxy", ["false", "true"])
+def test_deploy_check_passes_with_no_warning_in_production(proxy):
+    result = deploy_check(BEHIND_TLS_PROXY=proxy)
+
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("override", "check_id"),
+    [
+        ({"SECURE_HSTS_SECONDS": "0"}, "security.W004"),
+        ({"SECURE_HSTS_PRELOAD": "false"}, "security.W021"),
+        ({"SECURE_SSL_REDIRECT": "false"}, "security.W008"),
+        ({"SECURE_COOKIES": "false"}, "security.W012"),
+        ({"SECURE_COOKIES": "false"}, "security.W016"),
+        ({"SECRET_KEY": "too-short"}, "security.W009"),
+        ({"DEBUG": "true"}, "security.W018"),
+    ],
+)
+def test_deploy_check_warns_when_a_protection_is_off(override, check_id):
+    result = deploy_check(**override)
+
+    assert result.returncode != 0
+    assert check_id in result.stderr
+
+
+# --- Response headers ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def production_headers(settings):
+    """What the production environment turns on, over the test suite's plain-HTTP defaults."""
+    settings.SECURE_HSTS_SECONDS = 31_536_000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SECURE_HSTS_PRELOAD = True
+    settings.SESSION_COOKIE_SECURE = True
+    settings.CSRF_COOKIE_SECURE = True
+    settings.LANGUAGE_COOKIE_SECURE = True
+    return settings
+
+
+def parse_csp(header):
+    policy = {}
+    for directive in filter(None, (part.strip() for part in header.split(";"))):
+        name, *sources = directive.split()
+        policy[name] = set(sources)
+    return policy
+
+
+def assert_hardening_headers(response):
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def reader_pages():
+    article = PublishedArticleFactory()
+    return [reverse("articles:home"), article.get_absolute_url()]
+
+
+@pytest.mark.django_db
+def test_reader_pages_carry_the_hardening_headers_and_a_strict_policy(client, production_headers):
+    for url in reader_pages():
+        response = client.get(url, secure=True)
+
+        assert response.status_code == 200, url
+        assert_hardening_headers(response)
+        assert parse_csp(response["Content-Security-Policy"]) == {
+            "default-src": {"'self'"},
+            "script-src": {"'self'"},
+            "style-src": {"'self'"},
+            "img-src": {"'self'", "data:"},
+            "object-src": {"'none'"},
+            "base-uri": {"'self'"},
+            "form-action": {"'self'"},
+            "frame-ancestors": {"'none'"},
+        }
+
+
+@pytest.mark.django_db
+def test_admin_allows_inline_styles_but_never_inline_scripts(client, production_headers):
+    response = client.get(reverse("admin:login"), secure=True)
+
+    assert response.status_code == 200
+    assert_hardening_headers(response)
+    policy = parse_csp(response["Content-Security-Policy"])
+    assert policy["script-src"] == {"'self'"}
+    assert policy["style-src"] == {"'self'", "'unsafe-inline'"}
+    assert policy["frame-ancestors"] == {"'none'"}
+
+
+@pytest.mark.django_db
+def test_session_and_csrf_cookies_are_secure_and_the_session_is_out_of_scripts_reach(
+    client, production_headers
+):
+    StaffUserFactory(username="editor", is_superuser=True)
+    login_url = reverse("admin:login")
+
+    page = client.get(login_url, secure=True)
+    client.post(login_url, {"username": "editor", "password": "password"}, secure=True)
+
+    csrf = page.cookies[production_headers.CSRF_COOKIE_NAME]
+    session = client.cookies[production_headers.SESSION_COOKIE_NAME]
+    assert csrf["secure"] is True
+    assert session["secure"] is True
+    assert session["httponly"] is True
+    assert session["samesite"] == "Lax"
+
+
+class InlineCodeFinder(HTMLParser):
+    """Collects what a script-src 'self' / style-src 'self' policy would block on a page."""
+
+    DATA_SCRIPT_TYPES = {"application/ld+json", "application/json"}
+
+    def __init__(self):
+        super().__init__()
+        self.blocked = []
+        self._in_inline_script = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        for name in attributes:
+            if name == "style" or name.startswith("on"):
+                self.blocked.append(f"<{tag} {name}=…>")
+        if (
+            tag == "script"
+            and "src" not in attributes
+            and attributes.get("type") not in self.DATA_SCRIPT_TYPES
+        ):
+            self.blocked.append("<script> without src")
+        if tag == "style":
+            self.blocked.append("<style>")
+        href = attributes.get("href") or ""
+        if href.strip().lower().startswith("javascript:"):
+            self.blocked.append(f"<{tag} href=javascript:…>")
+
+
+def inline_code(html):
+    finder = InlineCodeFinder()
+    finder.feed(html)
+    return finder.blocked
+
+
+def test_the_inline_code_finder_spots_what_the_policy_blocks():
+    html = (
+        '<p style="color:red" onclick="x()">a</p><script>alert(1)</script><style>p{}</style>'
+        '<a href="javascript:x()">b</a>'
+        '<script type="application/ld+json">{}</script><script src="/static/js/a.js"></script>'
+    )
+
+    assert inline_code(html) == [
+        "<p style=…>",
+        "<p onclick=…>",
+        "<script> without src",
+        "<style>",
+        "<a href=javascript:…>",
+    ]
+
+
+@pytest.mark.django_db
+def test_reader_pages_hold_no_inline_script_or_style(client):
+    for url in reader_pages():
+        response = client.get(url)
+
+        assert response.status_code == 200, url
+        assert inline_code(response.content.decode()) == [], url
+
+
+# --- Uploaded media -----------------------------------------------------------------------------
+
+HTML_PAYLOAD = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "articles").mkdir()
+    return tmp_path
+
+
+def assert_inert(response):
+    assert response["X-Content-Type-Options"] == "nosniff"
+    policy = parse_csp(response["Content-Security-Policy"])
+    assert "sandbox" in policy
+    assert policy["default-src"] == {"'none'"}
+    assert "script-src" not in policy
+    assert "Content-Encoding" not in response
+
+
+def test_html_disguised_as_a_jpeg_is_served_as_an_inert_image(client, media_root):
+    (media_root / "articles" / "portrait.jpg").write_bytes(HTML_PAYLOAD)
+
+    response = client.get("/media/articles/portrait.jpg")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["Content-Disposition"] == 'inline; filename="portrait.jpg"'
+    assert_inert(response)
+
+
+@pytest.mark.parametrize(
+    "name", ["page.html", "page.htm", "logo.svg", "tool.js", "page.html.gz", "noextension"]
+)
+def test_anything_but_a_picture_is_an_opaque_download(client, media_root, name):
+    (media_root / "articles" / name).write_bytes(HTML_PAYLOAD)
+
+    response = client.get(f"/media/articles/{name}")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Disposition"] == f'attachment; filename="{name}"'
+    assert_inert(response)
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type"),
+    [("a.png", "image/png"), ("a.JPEG", "image/jpeg"), ("a.webp", "image/webp")],
+)
+def test_pictures_are_shown_inline_with_the_type_of_their_extension(
+    client, media_root, name, content_type
+):
+    (media_root / "articles" / name).write_bytes(b"\x89PNG\r\n")
+
+    response = client.get(f"/media/articles/{name}")
+
+    assert response["Content-Type"] == content_type
+    assert response["Content-Disposition"] == f'inline; filename="{name}"'
+    assert_inert(response)
+
+
+def test_media_outside_the_upload_directory_is_not_served(client, media_root):
+    (media_root.parent / "secret.jpg").write_bytes(b"secret")
+
+    response = client.get("/media/../secret.jpg")
+
+    assert response.status_code == 400
+    assert b"secret" not in response.content
