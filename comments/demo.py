@@ -1,2 +1,94 @@
+"""Demo comments: readers of the valley paper react to the demo articles, in French.
+
+Comments are looked up by article and author name, so a second run changes nothing.
+"""
+
+import datetime
+
+from django.contrib.auth.models import Permission
+from django.utils import timezone
+
+from articles.models import Article
+
+from .models import Comment, ModerationPolicy
+
+COMMENTS = [
+    (
+        "la-passerelle-du-moulin-rouvre-apres-deux-ans-de-travaux",
+        "Martine R.",
+        "approved",
+        "Enfin ! Je traversais tous les matins pour aller au marché, ces deux ans de détour "
+        "par le pont routier ont été longs. Merci aux ouvriers.",
+    ),
+    (
+        "la-passerelle-du-moulin-rouvre-apres-deux-ans-de-travaux",
+        "Julien",
+        "approved",
+        "Est-ce que la passerelle est accessible aux vélos ? Le panneau à l'entrée "
+        "n'est pas très clair.",
+    ),
+    (
+        "la-passerelle-du-moulin-rouvre-apres-deux-ans-de-travaux",
+        "Odile B.",
+        "pending",
+        "L'éclairage promis pour l'hiver, on l'attend depuis la première réunion publique. "
+        "Il faudra que la mairie tienne parole cette fois.",
+    ),
+    (
+        "secheresse-les-agriculteurs-de-la-vallee-partagent-leau",
+        "Bernard, maraîcher",
+        "approved",
+        "Nous avons signé la charte. Ce n'est pas parfait, mais c'est la première fois "
+        "qu'on se met autour d'une table au lieu d'attendre les arrêtés.\n\n"
+        "Rendez-vous au bilan de novembre.",
+    ),
+    (
+        "secheresse-les-agriculteurs-de-la-vallee-partagent-leau",
+        "Association La Truite du Val",
+        "pending",
+        "Un premier pas, oui. Mais qui contrôlera les volumes prélevés la nuit ? "
+        "Nos relevés sont consultables sur https://example.org/releves-riviere",
+    ),
+    (
+        "la-mediatheque-ouvre-le-dimanche",
+        "Camille",
+        "approved",
+        "Excellente nouvelle pour les familles qui travaillent en semaine. "
+        "Les enfants vont adorer l'heure du conte.",
+    ),
+]
+
+
 def build(*, accounts, stdout):
-    """Demo comments: filled in by the comments app."""
+    ModerationPolicy.load()
+    articles = {
+        article.slug: article
+        for article in Article.objects.filter(slug__in={row[0] for row in COMMENTS})
+    }
+    moderator = accounts.get("moderator")
+    if moderator is not None:
+        # The demo moderator works the queue: give them exactly the comment permissions.
+        moderator.user_permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="comments",
+                codename__in=["view_comment", "change_comment", "change_moderationpolicy"],
+            )
+        )
+    now = timezone.now()
+    created = 0
+    for index, (slug, name, status, text) in enumerate(COMMENTS):
+        article = articles.get(slug)
+        if article is None or Comment.objects.filter(article=article, name=name).exists():
+            continue
+        comment = Comment.objects.create(
+            article=article,
+            name=name,
+            text=text,
+            status=Comment.Status.PENDING,
+            created_at=now - datetime.timedelta(minutes=90 - 10 * index),
+            spam_reasons=[{"rule": "held", "detail": ""}],
+        )
+        if status == Comment.Status.APPROVED:
+            comment.approve(by=moderator)
+        created += 1
+    stdout.write(f"Comments: {created} created, {len(COMMENTS) - created} already there.")

@@ -1,9 +1,88 @@
 from django import template
+from django.conf import settings
+from django.template.defaultfilters import linebreaksbr
+from django.utils.html import urlize
+from django.utils.safestring import mark_safe
+
+from comments.forms import CommentForm, captcha_contact_message
+from comments.models import Comment, ModerationPolicy
+from comments.views import SESSION_KEY
 
 register = template.Library()
+
+PAGE_PARAMETER = "comments_page"
+
+
+def _page_number(request, count):
+    per_page = settings.COMMENTS_PER_PAGE
+    last = max((count + per_page - 1) // per_page, 1)
+    try:
+        number = int(request.GET.get(PAGE_PARAMETER, 1)) if request else 1
+    except (TypeError, ValueError):
+        number = 1
+    return min(max(number, 1), last), last
 
 
 @register.inclusion_tag("comments/includes/comment_section.html", takes_context=True)
 def comment_section(context, article):
-    """The comments slot of an article page: approved comments and the form."""
-    return {"article": article, "request": context.get("request")}
+    """The comments slot of an article page: approved comments, the reader's own waiting ones and
+    the form. It runs the same few queries whatever the number of comments."""
+    request = context.get("request")
+    policy = ModerationPolicy.load()
+    approved = Comment.objects.approved().for_article(article)
+    count = approved.count()
+    number, last = _page_number(request, count)
+    per_page = settings.COMMENTS_PER_PAGE
+    start = (number - 1) * per_page
+    comments = list(approved[start : start + per_page])
+
+    own = []
+    sent = request.session.get(SESSION_KEY) if request is not None else None
+    if sent:
+        own = list(
+            Comment.objects.for_article(article).filter(
+                pk__in=sent, status__in=[Comment.Status.PENDING, Comment.Status.SPAM]
+            )
+        )
+
+    closed = policy.comments_closed(article)
+    return {
+        "article": article,
+        "request": request,
+        "comments": comments,
+        "comment_count": count,
+        "own_pending": own,
+        "closed": closed,
+        "form": None if closed else CommentForm(article=article, policy=policy),
+        "page_number": number,
+        "page_count": last,
+        "page_parameter": PAGE_PARAMETER,
+        "previous_page": number - 1 if number > 1 else None,
+        "next_page": number + 1 if number < last else None,
+    }
+
+
+@register.simple_tag
+def comment_counts(articles):
+    """Approved-comment counts for a whole list of articles in one query:
+    `{% comment_counts object_list as counts %}` then `{{ counts|count_for:article }}`."""
+    return Comment.objects.counts_by_article(articles)
+
+
+@register.filter
+def count_for(counts, article):
+    return (counts or {}).get(getattr(article, "pk", article), 0)
+
+
+@register.filter(is_safe=True)
+def comment_text(value):
+    """A reader's text, escaped: line breaks kept, links clickable but never endorsed."""
+    html = urlize(str(value), nofollow=True, autoescape=True)
+    # Reader text was escaped above, so this attribute can only come from urlize itself.
+    html = html.replace('rel="nofollow"', 'rel="nofollow ugc noopener"')
+    return mark_safe(linebreaksbr(html, autoescape=False))  # noqa: S308
+
+
+@register.simple_tag
+def captcha_failed_help():
+    return captcha_contact_message()

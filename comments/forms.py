@@ -1,0 +1,218 @@
+import time
+import unicodedata
+
+from captcha.fields import CaptchaField, CaptchaTextInput
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from .models import Comment, ModerationPolicy
+
+TIMESTAMP_SALT = "comments.form.timestamp"
+
+# Bidirectional embeddings, overrides and isolates, plus the marks: they let a name or a text
+# display differently from what it contains.
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+CAPTCHA_FAILED = _("Captcha verification failed!")
+
+
+def clean_reader_text(value, *, keep_newlines):
+    """Drop control characters and bidirectional overrides; keep line breaks when asked."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    kept = []
+    for char in value:
+        if char == "\n":
+            kept.append("\n" if keep_newlines else " ")
+        elif char == "\t":
+            kept.append(" ")
+        elif char in BIDI_CONTROLS or unicodedata.category(char) == "Cc":
+            continue
+        else:
+            kept.append(char)
+    return "".join(kept).strip()
+
+
+def captcha_contact_message():
+    """The second line under a failed captcha, with a link to write to the newsroom."""
+    # Translators: keep {link_start} and {link_end} around the words that invite to write.
+    message = gettext("The captcha user score failed. Please {link_start}contact us{link_end}!")
+    link_start = format_html('<a href="mailto:{}">', settings.NEWSROOM_CONTACT_EMAIL)
+    return format_html(
+        message.replace("{link_start}", "{0}").replace("{link_end}", "{1}"),
+        link_start,
+        format_html("</a>"),
+    )
+
+
+def new_timestamp():
+    return signing.dumps(time.time(), salt=TIMESTAMP_SALT)
+
+
+def read_timestamp(value):
+    """The time the form was first shown, or None when missing or forged."""
+    try:
+        return float(signing.loads(value or "", salt=TIMESTAMP_SALT))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+
+
+class CommentCaptchaInput(CaptchaTextInput):
+    template_name = "comments/widgets/captcha.html"
+
+
+class CommentForm(forms.ModelForm):
+    """A reader's comment. `get_comment_object()` returns it unsaved, with the policy's verdict;
+    the view adds the request facts (IP, user agent) and saves it."""
+
+    captcha = CaptchaField(
+        label=_("Type the characters shown in the image"),
+        widget=CommentCaptchaInput(),
+        error_messages={
+            "invalid": CAPTCHA_FAILED,
+            "required": CAPTCHA_FAILED,
+            "incomplete": CAPTCHA_FAILED,
+        },
+    )
+    # The honeypot: hidden from people by CSS and from screen readers by aria-hidden.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    # When the form was first shown, signed so a robot cannot pretend it took its time.
+    timestamp = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Comment
+        fields = ["name", "email", "text"]
+        labels = {
+            "name": _("Name"),
+            "email": _("Email (optional)"),
+            "text": _("Comment"),
+        }
+        help_texts = {
+            "email": _("Never shown publicly. Lets us reach you about your comment."),
+        }
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "text": forms.Textarea(attrs={"rows": 8}),
+        }
+        error_messages = {
+            "name": {"required": _("Please enter your name here")},
+            "text": {"required": _("Please enter your comment!")},
+        }
+
+    def __init__(self, *args, article, ip_address=None, policy=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.article = article
+        self.ip_address = ip_address
+        self.policy = policy or ModerationPolicy.load()
+        self.rate_limited = False
+        # The first time the form was shown survives every re-render, so a reader who fixes a
+        # mistake quickly is not taken for a robot.
+        key = self.add_prefix("timestamp")
+        posted = self.data.get(key) if self.is_bound else self.initial.get("timestamp")
+        self.started_at = read_timestamp(posted)
+        if self.started_at is None:
+            posted = new_timestamp()
+            if self.is_bound:
+                self.data = self.data.copy()
+                self.data[key] = posted
+        self.initial["timestamp"] = posted
+
+    def clean_name(self):
+        name = clean_reader_text(self.cleaned_data["name"], keep_newlines=False)
+        if not name:
+            raise forms.ValidationError(self.fields["name"].error_messages["required"])
+        return name
+
+    def clean_text(self):
+        text = clean_reader_text(self.cleaned_data["text"], keep_newlines=True)
+        if not text:
+            raise forms.ValidationError(self.fields["text"].error_messages["required"])
+        limit = settings.COMMENTS_MAX_LENGTH
+        if len(text) > limit:
+            raise forms.ValidationError(
+                ngettext(
+                    "Your comment is too long: please keep it under %(limit)d character "
+                    "(it has %(length)d).",
+                    "Your comment is too long: please keep it under %(limit)d characters "
+                    "(it has %(length)d).",
+                    limit,
+                )
+                % {"limit": limit, "length": len(text)},
+                code="max_length",
+            )
+        return text
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.policy.comments_closed(self.article):
+            raise forms.ValidationError(_("Comments are closed on this article."), code="closed")
+        if self.policy.rate_limited(self.ip_address):
+            self.rate_limited = True
+            raise forms.ValidationError(
+                ngettext(
+                    "You have sent %(count)d comment in the last %(minutes)d minutes, the most "
+                    "we accept. Please wait a few minutes and send it again: your text is kept "
+                    "below.",
+                    "You have sent %(count)d comments in the last %(minutes)d minutes, the most "
+                    "we accept. Please wait a few minutes and send it again: your text is kept "
+                    "below.",
+                    self.policy.rate_limit_count,
+                )
+                % {
+                    "count": self.policy.rate_limit_count,
+                    "minutes": self.policy.rate_limit_minutes,
+                },
+                code="rate_limited",
+            )
+        name, text = cleaned.get("name"), cleaned.get("text")
+        if (
+            name
+            and text
+            and Comment.objects.for_article(self.article).filter(name=name, text=text).exists()
+        ):
+            raise forms.ValidationError(
+                _(
+                    "You have already sent this comment: it is waiting for a moderator "
+                    "or published."
+                ),
+                code="duplicate",
+            )
+        return cleaned
+
+    def get_comment_object(self, *, ip_address=None, user_agent=""):
+        """The comment, unsaved, with where the policy says it lands and why."""
+        comment = self.save(commit=False)
+        comment.article = self.article
+        comment.ip_address = ip_address
+        comment.user_agent = user_agent
+        started = self.started_at
+        elapsed = None if started is None else max(time.time() - started, 0)
+        comment.status, comment.spam_score, comment.spam_reasons = self.policy.assess(
+            name=comment.name,
+            email=comment.email,
+            text=comment.text,
+            honeypot=self.cleaned_data.get("website", ""),
+            elapsed_seconds=elapsed,
+        )
+        return comment
+
+    def kept_values(self):
+        """What the reader typed, to show again in a fresh form."""
+        return {
+            "name": self.data.get(self.add_prefix("name"), ""),
+            "email": self.data.get(self.add_prefix("email"), ""),
+            "text": self.data.get(self.add_prefix("text"), ""),
+            "timestamp": self.initial.get("timestamp"),
+        }

@@ -1,0 +1,375 @@
+import re
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        """What readers see under an article."""
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def pending(self):
+        """The moderation queue."""
+        return self.filter(status=Comment.Status.PENDING)
+
+    def rejected(self):
+        return self.filter(status=Comment.Status.REJECTED)
+
+    def spam(self):
+        return self.filter(status=Comment.Status.SPAM)
+
+    def for_article(self, article):
+        return self.filter(article=article)
+
+    def by_email(self, email):
+        """Everything one commenter left, for a privacy-law request. Empty emails match nothing."""
+        if not email or not email.strip():
+            return self.none()
+        return self.filter(email__iexact=email.strip())
+
+    def from_ip_since(self, ip_address, since):
+        return self.filter(ip_address=ip_address, created_at__gte=since)
+
+    def with_request_data_before(self, moment):
+        """Comments that still hold an IP address or a user agent and are older than `moment`."""
+        return self.filter(created_at__lt=moment).filter(
+            Q(ip_address__isnull=False) | ~Q(user_agent="")
+        )
+
+    def purge_request_data(self):
+        """Forget IP addresses and user agents; returns how many comments were touched."""
+        return self.update(ip_address=None, user_agent="")
+
+    def counts_by_article(self, articles):
+        """Approved-comment counts for a list of articles, in one query: {article_id: count}."""
+        ids = [article.pk for article in articles]
+        if not ids:
+            return {}
+        rows = (
+            self.approved()
+            .filter(article_id__in=ids)
+            .order_by()
+            .values("article_id")
+            .annotate(total=Count("pk"))
+        )
+        return {row["article_id"]: row["total"] for row in rows}
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        SPAM = "spam", _("Spam")
+
+    article = models.ForeignKey(
+        "articles.Article",
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("article"),
+    )
+    name = models.CharField(_("name"), max_length=80)
+    email = models.EmailField(_("email"), blank=True, help_text=_("Never shown publicly."))
+    text = models.TextField(_("comment"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("posted"), default=timezone.now)
+
+    # A moderator who leaves keeps their decisions on record, without a name.
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="moderated_comments",
+        verbose_name=_("moderated by"),
+    )
+    moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
+
+    spam_score = models.PositiveSmallIntegerField(_("spam score"), default=0)
+    # A list of {"rule": <code>, "detail": <word, count…>}, so a moderator sees why it was held.
+    spam_reasons = models.JSONField(_("reasons"), default=list, blank=True)
+
+    # Kept for abuse handling only, and purged after a while (see purge_comment_data).
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        permissions = [("export_comment", _("Can export and erase a commenter's data"))]
+        indexes = [
+            # The article page: approved comments of one article, oldest first.
+            models.Index(
+                fields=["article", "status", "created_at"], name="comment_article_status_idx"
+            ),
+            # The moderation queue: pending first, oldest first.
+            models.Index(fields=["status", "created_at"], name="comment_status_created_idx"),
+            # The per-IP rate limit.
+            models.Index(fields=["ip_address", "created_at"], name="comment_ip_created_idx"),
+            # Privacy requests and known commenters.
+            models.Index(fields=["email"], name="comment_email_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "rejected", "spam"]),
+                name="comment_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}: {Truncator(self.text).chars(40)}"
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def excerpt(self):
+        return Truncator(self.text).chars(120)
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.APPROVED
+
+    # State changes: the admin's per-row buttons, its bulk actions and the commands all call these.
+
+    def approve(self, *, by=None):
+        self._moderate(self.Status.APPROVED, by)
+
+    def reject(self, *, by=None):
+        self._moderate(self.Status.REJECTED, by)
+
+    def mark_spam(self, *, by=None):
+        self._moderate(self.Status.SPAM, by)
+
+    def _moderate(self, status, by):
+        self.status = status
+        self.moderated_by = by
+        self.moderated_at = timezone.now()
+        self.save(update_fields=["status", "moderated_by", "moderated_at"])
+
+    def reasons_display(self):
+        """The reasons it was held, in words a moderator reads at a glance."""
+        return [describe_reason(reason) for reason in self.spam_reasons or []]
+
+
+def describe_reason(reason):
+    rule, detail = reason.get("rule", ""), reason.get("detail", "")
+    labels = {
+        "honeypot": _("honeypot field filled"),
+        "too_fast": _("sent too fast (%(detail)s s)"),
+        "no_timestamp": _("form timestamp missing or forged"),
+        "disallowed_word": _("disallowed word: %(detail)s"),
+        "moderation_word": _("moderation word: %(detail)s"),
+        "links": None,
+        "held": _("every comment waits for a moderator"),
+    }
+    if rule == "links":
+        count = int(detail or 0)
+        return ngettext("%(count)d link", "%(count)d links", count) % {"count": count}
+    label = labels.get(rule)
+    if label is None:
+        return rule
+    return label % {"detail": detail} if "%(detail)s" in str(label) else str(label)
+
+
+LINK_RE = re.compile(r"(https?://|www\.)", re.IGNORECASE)
+
+
+def words_from(text):
+    """A policy word list: one word or phrase per line (commas work too), lower-cased."""
+    return [w.strip().lower() for w in re.split(r"[\n,]", text or "") if w.strip()]
+
+
+class ModerationPolicy(models.Model):
+    """The newsroom's moderation rules: one row, edited by staff in the admin."""
+
+    hold_all = models.BooleanField(
+        _("hold every comment for a moderator"),
+        default=True,
+        help_text=_("When off, a comment that breaks no rule is published at once."),
+    )
+    auto_approve_known = models.BooleanField(
+        _("approve known commenters"),
+        default=False,
+        help_text=_(
+            "Publish at once a comment that breaks no rule when its email address already has "
+            "an approved comment. Anyone can type an address: keep it off if impersonation "
+            "worries you."
+        ),
+    )
+    max_links = models.PositiveSmallIntegerField(
+        _("links before holding"),
+        default=2,
+        help_text=_(
+            "A comment with at least this many links waits for a moderator. 0 turns the rule off."
+        ),
+    )
+    moderation_words = models.TextField(
+        _("moderation words"),
+        blank=True,
+        help_text=_("One word or phrase per line: a comment containing one waits for a moderator."),
+    )
+    disallowed_words = models.TextField(
+        _("disallowed words"),
+        blank=True,
+        help_text=_("One word or phrase per line: a comment containing one goes to spam."),
+    )
+    use_honeypot = models.BooleanField(
+        _("honeypot"),
+        default=True,
+        help_text=_(
+            "A hidden field people never see: when a robot fills it, the comment goes to spam."
+        ),
+    )
+    min_seconds_to_submit = models.PositiveSmallIntegerField(
+        _("minimum typing time (seconds)"),
+        default=5,
+        help_text=_(
+            "A comment sent faster than this after the form was shown goes to spam. 0 turns it off."
+        ),
+    )
+    close_after_days = models.PositiveIntegerField(
+        _("close comments after (days)"),
+        default=90,
+        help_text=_(
+            "Comments close on articles published longer ago than this. 0 keeps them open."
+        ),
+    )
+    rate_limit_count = models.PositiveSmallIntegerField(
+        _("comments allowed per address"),
+        default=5,
+        help_text=_(
+            "How many comments one IP address may send in the window below. 0 turns it off."
+        ),
+    )
+    rate_limit_minutes = models.PositiveSmallIntegerField(
+        _("rate limit window (minutes)"), default=10
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("moderation policy")
+        verbose_name_plural = _("moderation policy")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="moderation_policy_singleton"),
+        ]
+
+    def __str__(self):
+        return str(_("Moderation policy"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("admin:comments_moderationpolicy_change", args=[self.pk])
+
+    @classmethod
+    def load(cls):
+        policy, _created = cls.objects.get_or_create(pk=1)
+        return policy
+
+    # --- Rules -------------------------------------------------------------------------------
+
+    def comments_closed(self, article, *, now=None):
+        if not article.comments_open:
+            return True
+        if self.close_after_days and article.published_at:
+            now = now or timezone.now()
+            return article.published_at < now - timezone.timedelta(days=self.close_after_days)
+        return False
+
+    def rate_limited(self, ip_address, *, now=None):
+        """True when this address already sent its allowance. Counted in the database, so it is
+        exact across workers and survives a cache outage."""
+        if not self.rate_limit_count or not ip_address:
+            return False
+        since = (now or timezone.now()) - timezone.timedelta(minutes=self.rate_limit_minutes)
+        return Comment.objects.from_ip_since(ip_address, since).count() >= self.rate_limit_count
+
+    def assess(self, *, name, email, text, honeypot="", elapsed_seconds=None):
+        """Decide where a new comment lands: returns (status, score, reasons)."""
+        reasons, spam, held, score = [], False, False, 0
+        haystack = f"{name}\n{text}".lower()
+
+        if self.use_honeypot and honeypot:
+            reasons.append({"rule": "honeypot", "detail": ""})
+            score, spam = score + 10, True
+        if self.min_seconds_to_submit:
+            if elapsed_seconds is None:
+                reasons.append({"rule": "no_timestamp", "detail": ""})
+                score, spam = score + 5, True
+            elif elapsed_seconds < self.min_seconds_to_submit:
+                reasons.append({"rule": "too_fast", "detail": str(int(elapsed_seconds))})
+                score, spam = score + 5, True
+        for word in words_from(self.disallowed_words):
+            if word in haystack:
+                reasons.append({"rule": "disallowed_word", "detail": word})
+                score, spam = score + 10, True
+        links = len(LINK_RE.findall(text))
+        if self.max_links and links >= self.max_links:
+            reasons.append({"rule": "links", "detail": str(links)})
+            score, held = score + 2 * links, True
+        for word in words_from(self.moderation_words):
+            if word in haystack:
+                reasons.append({"rule": "moderation_word", "detail": word})
+                score, held = score + 3, True
+
+        if spam:
+            return Comment.Status.SPAM, score, reasons
+        if held:
+            return Comment.Status.PENDING, score, reasons
+        if self.auto_approve_known and Comment.objects.approved().by_email(email).exists():
+            return Comment.Status.APPROVED, score, reasons
+        if self.hold_all:
+            return Comment.Status.PENDING, score, [{"rule": "held", "detail": ""}]
+        return Comment.Status.APPROVED, score, reasons
+
+
+class NotificationThrottle(models.Model):
+    """When moderators were last emailed: one row per kind of notice, updated atomically so two
+    workers never both send, and stored in the database so a cache outage changes nothing."""
+
+    key = models.CharField(_("key"), max_length=50, primary_key=True)
+    last_sent_at = models.DateTimeField(_("last sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("notification throttle")
+        verbose_name_plural = _("notification throttles")
+
+    def __str__(self):
+        return self.key
+
+    def get_absolute_url(self):
+        return reverse("admin:comments_comment_changelist")
+
+    @classmethod
+    def acquire(cls, key, *, every, now=None):
+        """Claim the right to send now; False when a notice went out less than `every` ago."""
+        now = now or timezone.now()
+        cls.objects.get_or_create(key=key)
+        claimed = (
+            cls.objects.filter(key=key)
+            .filter(Q(last_sent_at__isnull=True) | Q(last_sent_at__lte=now - every))
+            .update(last_sent_at=now)
+        )
+        return claimed == 1
+
+    @classmethod
+    def release(cls, key):
+        """Forget the last send (it failed), so the next comment tries again."""
+        cls.objects.filter(key=key).update(last_sent_at=None)
