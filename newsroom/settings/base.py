@@ -262,3 +262,22 @@ ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 # --- Third-party apps ---------------------------------------------------------------------------
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# --- comments -----------------------------------------------------------------------------------
+
+# A reader who writes slowly must not find their captcha expired (the library's default is 5).
+CAPTCHA_TIMEOUT = env.int("CAPTCHA_TIMEOUT", default=60)  # minutes
+# The audio captcha needs the `flite` program; without it the form simply offers no audio link.
+CAPTCHA_FLITE_PATH = env.str("CAPTCHA_FLITE_PATH", default="") or None
+CAPTCHA_SOX_PATH = env.str("CAPTCHA_SOX_PATH", default="") or None
+COMMENTS_MAX_LENGTH = env.int("COMMENTS_MAX_LENGTH", default=5000)  # characters
+COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=50)
+# Moderators get at most one "comments are waiting" email per this many minutes.
+COMMENTS_NOTIFY_EVERY_MINUTES = env.int("COMMENTS_NOTIFY_EVERY_MINUTES", default=15)
+# IP addresses and user agents of commenters are forgotten after this many days.
+COMMENTS_PURGE_AFTER_DAYS = env.int("COMMENTS_PURGE_AFTER_DAYS", default=90)
+# Reverse proxies whose X-Forwarded-For header is believed (addresses or networks). Empty means
+# the peer address is the client, and the header is ignored.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# A comment sent with an expired form shows the form again with what the reader typed.
+CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
