@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from .models import Article, Section
+from .models import Article, AuthorProfile, Section
 
 
 class UserFactory(DjangoModelFactory):
@@ -26,6 +26,16 @@ class StaffUserFactory(UserFactory):
     is_staff = True
 
 
+class AuthorProfileFactory(DjangoModelFactory):
+    class Meta:
+        model = AuthorProfile
+        django_get_or_create = ["user"]
+
+    user = factory.SubFactory(StaffUserFactory)
+    job_title = "Journaliste"
+    bio = factory.Faker("paragraph", nb_sentences=3, locale="fr_FR")
+
+
 class SectionFactory(DjangoModelFactory):
     class Meta:
         model = Section
@@ -40,6 +50,7 @@ class ArticleFactory(DjangoModelFactory):
 
     class Meta:
         model = Article
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Article numéro {n}")
     slug = factory.Sequence(lambda n: f"article-{n}")
@@ -48,6 +59,23 @@ class ArticleFactory(DjangoModelFactory):
     section = factory.SubFactory(SectionFactory)
     author = factory.SubFactory(StaffUserFactory)
     status = Article.Status.DRAFT
+
+
+    class Params:
+        # `ArticleFactory(with_image=True)`: a real 1600×900 JPEG drawn by Pillow, with alt text.
+        with_image = factory.Trait(
+            image=factory.django.ImageField(
+                filename="photo.jpg", width=1600, height=900, color="teal", format="JPEG"
+            ),
+            image_alt="Une rivière au lever du jour",
+            image_caption="La rivière en amont du bourg.",
+            image_credit="Claire Mercier",
+        )
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.add(*extracted)
 
 
 class InReviewArticleFactory(ArticleFactory):

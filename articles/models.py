@@ -1,11 +1,19 @@
+import reversion
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
+from imagekit.models import ImageSpecField
 from taggit.managers import TaggableManager
+
+from . import specs
+from .sanitize import EDITOR_EXTENSIONS, sanitize_html
 
 
 class Section(models.Model):
@@ -24,6 +32,52 @@ class Section(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class AuthorProfile(models.Model):
+    """What readers see about an author: the byline, a job title and a short biography."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="author_profile",
+        verbose_name=_("user"),
+    )
+    byline = models.CharField(
+        _("byline"),
+        max_length=120,
+        blank=True,
+        help_text=_("The name printed on articles. Leave empty to use the account's full name."),
+    )
+    job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    bio = models.TextField(_("biography"), blank=True)
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name", "user__username"]
+        verbose_name = _("author profile")
+        verbose_name_plural = _("author profiles")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"username": self.user.get_username()})
+
+    @property
+    def name(self):
+        return self.byline or byline_for(self.user)
+
+
+def byline_for(user):
+    """The name an author signs with: their profile's byline, full name, or username."""
+    profile = getattr(user, "author_profile", None) if user.pk else None
+    if profile is not None and profile.byline:
+        return profile.byline
+    return user.get_full_name() or user.get_username()
+
+
+class ArticleStateError(Exception):
+    """A workflow step that does not apply to the article's current status."""
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -47,7 +101,71 @@ class ArticleQuerySet(models.QuerySet):
     def in_section(self, section):
         return self.filter(section=section)
 
+    # --- Reader pages: every list, feed, sitemap and search is built from these. ---
 
+    def for_listing(self):
+        """What an article card shows (section, byline), fetched in the same query."""
+        return self.select_related("section", "author")
+
+    def visible_to(self, user):
+        """What `user` may open: published articles, plus every state for staff who edit them."""
+        if user.is_staff and user.has_perm("articles.change_article"):
+            return self.all()
+        return self.published()
+
+    def by_author(self, user):
+        return self.filter(author=user)
+
+    def with_tag(self, tag):
+        return self.filter(tags=tag)
+
+    def published_since(self, delta):
+        """Published articles whose publication time falls within the last `delta`."""
+        return self.published().filter(published_at__gte=timezone.now() - delta)
+
+    def most_read(self, delta):
+        """Articles published within the last `delta`, the most viewed first.
+
+        The count is the article's lifetime count: "most read this week" means the most read of
+        the articles published this week, which needs no per-day counter table.
+        """
+        return self.published_since(delta).order_by("-view_count", "-published_at")
+
+    def search(self, text):
+        """Articles matching `text` in their title, standfirst or body, best match first.
+
+        PostgreSQL uses full-text search with French stemming (the newsroom writes in French,
+        whatever the reader's interface language), ranked title > standfirst > body. Other
+        databases get a plain case-insensitive match of every word.
+        """
+        from django.db import connections
+
+        words = text.split()
+        if not words:
+            return self.none()
+        if connections[self.db].vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+            vector = (
+                SearchVector("title", weight="A", config="french")
+                + SearchVector("standfirst", weight="B", config="french")
+                + SearchVector("body", weight="C", config="french")
+            )
+            query = SearchQuery(text, search_type="websearch", config="french")
+            return (
+                self.annotate(search_document=vector, search_rank=SearchRank(vector, query))
+                .filter(search_document=query)
+                .order_by("-search_rank", "-published_at")
+            )
+        match = Q()
+        for word in words:
+            match &= (
+                Q(title__icontains=word) | Q(standfirst__icontains=word) | Q(body__icontains=word)
+            )
+        return self.filter(match)
+
+
+@reversion.register()
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -59,9 +177,21 @@ class Article(models.Model):
     standfirst = models.TextField(
         _("standfirst"), blank=True, help_text=_("The short lede shown under the headline.")
     )
-    body = models.TextField(_("body"), blank=True)
+    # The editor offers exactly what the sanitiser keeps; save() sanitises again whatever the
+    # path the HTML came by (admin, shell, import).
+    body = ProseEditorField(
+        _("body"), blank=True, config={"extensions": EDITOR_EXTENSIONS}, sanitize=sanitize_html
+    )
 
-    image = models.ImageField(_("image"), upload_to="articles/%Y/%m/", blank=True)
+    image = models.ImageField(
+        _("image"),
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+    )
+    image_width = models.PositiveIntegerField(_("image width"), null=True, editable=False)
+    image_height = models.PositiveIntegerField(_("image height"), null=True, editable=False)
     image_alt = models.CharField(
         _("image alternative text"),
         max_length=250,
@@ -98,6 +228,11 @@ class Article(models.Model):
     view_count = models.PositiveBigIntegerField(_("views"), default=0, editable=False)
     comments_open = models.BooleanField(_("comments open"), default=True)
 
+    #: The 1200×630 JPEG for Open Graph and Twitter cards (`article.image_social.url`).
+    image_social = ImageSpecField(source="image", spec=specs.SocialRendition)
+    #: The small crop shown in the admin.
+    image_thumbnail = ImageSpecField(source="image", spec=specs.ThumbnailRendition)
+
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -126,10 +261,23 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.title)[:200]
+        self.body = sanitize_html(self.body)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.image and not self.image_alt.strip():
+            raise ValidationError(
+                {
+                    "image_alt": _(
+                        "Describe the image for readers who cannot see it: an image needs "
+                        "alternative text."
+                    )
+                }
+            )
 
     @property
     def is_published(self):
@@ -139,11 +287,106 @@ class Article(models.Model):
             and self.published_at <= timezone.now()
         )
 
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def byline(self):
+        return byline_for(self.author)
+
+    def get_author_url(self):
+        return reverse("articles:author", kwargs={"username": self.author.get_username()})
+
+    # --- Workflow: draft -> in review -> published, and back to draft. -------------------------
+    # Each step is saved as a revision signed by `by`, whoever calls it (admin button, action,
+    # a future view or command).
+
+    def submit_for_review(self, *, by=None):
+        """Hand a draft to the editors."""
+        if self.status != self.Status.DRAFT:
+            raise ArticleStateError(_("Only a draft can be submitted for review."))
+        self.status = self.Status.IN_REVIEW
+        self._save_step(by, _("Submitted for review"), ["status"])
+
     def publish(self, *, by=None, at=None):
-        """Publish now, or schedule for `at`; readers see it once that time has come."""
+        """Publish now, or schedule for `at`; readers see it once that time has come.
+
+        Without `at`, a publication date already set is kept (that is how a journalist schedules:
+        set the date, then publish), and an article without one goes out now.
+        """
+        if self.status == self.Status.PUBLISHED:
+            raise ArticleStateError(_("This article is already published."))
         self.status = self.Status.PUBLISHED
         self.published_at = at or self.published_at or timezone.now()
-        self.save(update_fields=["status", "published_at", "updated_at"])
+        comment = _("Scheduled") if self.published_at > timezone.now() else _("Published")
+        self._save_step(by, comment, ["status", "published_at"])
+
+    def unpublish(self, *, by=None):
+        """Take the article back to draft: readers get a 404 until it is published again."""
+        if self.status != self.Status.PUBLISHED:
+            raise ArticleStateError(_("Only a published article can be unpublished."))
+        self.status = self.Status.DRAFT
+        self._save_step(by, _("Unpublished"), ["status"])
+
+    def _save_step(self, by, comment, fields):
+        with reversion.create_revision():
+            self.save(update_fields=[*fields, "updated_at"])
+            # The revision stores the whole article: the version list reads as its history.
+            reversion.add_to_revision(self)
+            if by is not None:
+                reversion.set_user(by)
+            reversion.set_comment(str(comment))
+
+    # --- Renditions ---------------------------------------------------------------------------
+
+    def _rendition_targets(self):
+        """Registered widths worth offering: those below the image's width, plus the first at or
+        above it (which, never upscaled, comes out at the image's own width)."""
+        smaller = [w for w in specs.RENDITION_WIDTHS if w < self.image_width]
+        larger = [w for w in specs.RENDITION_WIDTHS if w >= self.image_width][:1]
+        return smaller + larger
+
+    @cached_property
+    def picture(self):
+        """Everything the responsive `<picture>` needs, or None without an image.
+
+        Sizes come from the stored dimensions, so a page never opens an image file to know them.
+        """
+        if not self.image or not self.image_width or not self.image_height:
+            return None
+        targets = self._rendition_targets()
+        sources = {}
+        for fmt in specs.RENDITION_FORMATS:
+            candidates = []
+            for target in targets:
+                width, _height = specs.rendition_size(self.image_width, self.image_height, target)
+                candidates.append(f"{specs.rendition(self.image, target, fmt).url} {width}w")
+            sources[fmt] = ", ".join(candidates)
+        default = min(targets, key=lambda target: abs(target - 800))
+        width, height = specs.rendition_size(self.image_width, self.image_height, default)
+        return {
+            "webp_srcset": sources["WEBP"],
+            "jpeg_srcset": sources["JPEG"],
+            "src": specs.rendition(self.image, default, "JPEG").url,
+            "width": width,
+            "height": height,
+            "sizes": specs.RENDITION_SIZES,
+        }
+
+    def renditions(self):
+        """Every rendition of the image, for warming the cache after an upload."""
+        if not self.image or not self.image_width:
+            return []
+        files = [self.image_social, self.image_thumbnail]
+        for target in self._rendition_targets():
+            for fmt in specs.RENDITION_FORMATS:
+                files.append(specs.rendition(self.image, target, fmt))
+        return files
 
     def record_view(self):
         """Add one view atomically in the database, without touching any other field."""
