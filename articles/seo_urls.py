@@ -1,7 +1,14 @@
-"""Language-neutral URLs that crawlers expect at the site root."""
+"""Language-neutral URLs that crawlers and feed readers expect at the site root.
 
+Feeds and sitemaps are served in the newsroom's own language and link to its pages.
+"""
+
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 from django.views.generic import TemplateView
+
+from .feeds import LatestArticlesAtomFeed, LatestArticlesFeed, SectionAtomFeed, SectionFeed
+from .sitemaps import SITEMAPS, NewsSitemap
 
 urlpatterns = [
     path(
@@ -9,4 +16,15 @@ urlpatterns = [
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
         name="robots_txt",
     ),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap-news.xml",
+        sitemap,
+        {"sitemaps": {"news": NewsSitemap}, "template_name": "articles/sitemap_news.xml"},
+        name="news_sitemap",
+    ),
+    path("feeds/rss/", LatestArticlesFeed(), name="feed_rss"),
+    path("feeds/atom/", LatestArticlesAtomFeed(), name="feed_atom"),
+    path("feeds/<slug:slug>/rss/", SectionFeed(), name="section_feed_rss"),
+    path("feeds/<slug:slug>/atom/", SectionAtomFeed(), name="section_feed_atom"),
 ]

@@ -1,19 +1,35 @@
-from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView
+import datetime
 
-from .models import Article, Section
+from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers
+from django.utils.functional import cached_property
+from django.views.generic import DetailView, ListView
+from taggit.models import Tag
+
+from .bots import is_crawler
+from .models import Article, Section, byline_for
+from .search import SearchForm
+
+#: The periods of the "most read" lists, by the name used in their URL.
+MOST_READ_PERIODS = {
+    "day": datetime.timedelta(days=1),
+    "week": datetime.timedelta(days=7),
+}
 
 
 class ArticleListMixin:
     """Shared queryset and pagination for every public list of articles."""
 
-    paginate_by = 10
+    paginate_by = 12
 
     def get_queryset(self):
-        return Article.objects.published().select_related("section", "author")
+        return Article.objects.published().for_listing()
 
 
 class HomeView(ArticleListMixin, ListView):
+    """The front page: the lead story, then the latest articles, newest first."""
+
     template_name = "articles/home.html"
 
 
@@ -28,15 +44,105 @@ class SectionView(ArticleListMixin, ListView):
         return super().get_context_data(section=self.section, **kwargs)
 
 
+class AuthorView(ArticleListMixin, ListView):
+    """An author's published articles. Only people with a published byline have a page."""
+
+    template_name = "articles/author.html"
+
+    def get_queryset(self):
+        self.author = get_object_or_404(
+            get_user_model().objects.select_related("author_profile"),
+            username=self.kwargs["username"],
+            pk__in=Article.objects.published().values("author"),
+        )
+        return super().get_queryset().by_author(self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            author=self.author,
+            author_name=byline_for(self.author),
+            profile=getattr(self.author, "author_profile", None),
+            **kwargs,
+        )
+
+
+class TagView(ArticleListMixin, ListView):
+    template_name = "articles/tag.html"
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return super().get_queryset().with_tag(self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class MostReadView(ArticleListMixin, ListView):
+    """The most read articles among those published today (the last 24 hours) or this week."""
+
+    template_name = "articles/most_read.html"
+    paginate_by = None
+    limit = 20
+
+    def get_queryset(self):
+        self.period = self.request.GET.get("period")
+        if self.period not in MOST_READ_PERIODS:
+            self.period = "week"
+        return Article.objects.most_read(MOST_READ_PERIODS[self.period]).for_listing()[: self.limit]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(period=self.period, **kwargs)
+
+
+class SearchView(ArticleListMixin, ListView):
+    """Search over titles, standfirsts and bodies. Any query answers a page, never an error."""
+
+    template_name = "articles/search.html"
+
+    @cached_property
+    def form(self):
+        return SearchForm(self.request.GET)
+
+    @property
+    def query(self):
+        return self.form.cleaned_data["q"] if self.form.is_valid() else ""
+
+    def get_queryset(self):
+        if not self.query:
+            return Article.objects.none()
+        return super().get_queryset().search(self.query)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(form=self.form, query=self.query, **kwargs)
+
+
 class ArticleDetailView(DetailView):
+    """An article. Staff who edit articles also preview unpublished ones here.
+
+    Each GET by a reader adds one view, in the database, before the page is rendered, so that
+    the count shown includes this visit. Crawlers, HEAD requests and staff previews do not count.
+    """
+
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().select_related("section", "author")
+        return Article.objects.visible_to(self.request.user).for_listing()
+
+    def counts_as_view(self):
+        return self.request.method == "GET" and not self.is_preview and not is_crawler(self.request)
 
     def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        self.object.record_view()
-        self.object.view_count += 1
+        self.object = self.get_object()
+        self.is_preview = not self.object.is_published
+        if self.counts_as_view():
+            self.object.record_view()
+            # Read the count back rather than adding one locally, so the page shows the views of
+            # everyone who came in meanwhile too.
+            self.object.refresh_from_db(fields=["view_count"])
+        context = self.get_context_data(object=self.object, is_preview=self.is_preview)
+        response = self.render_to_response(context)
+        if self.is_preview:
+            # A preview must never be kept by a shared cache and shown to readers.
+            add_never_cache_headers(response)
         return response

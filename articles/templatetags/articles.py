@@ -1,11 +1,105 @@
-from django import template
+import datetime
+import json
 
-from articles.models import Section
+from django import template
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from articles.models import Article, Section
 
 register = template.Library()
+
+# The characters that could end a <script> element or open a comment inside it, as JSON
+# escapes (the same as Django's json_script), so a title holding "</script>" stays data.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 @register.inclusion_tag("includes/section_nav.html", takes_context=True)
 def section_nav(context):
     """The sections, for the site header."""
     return {"sections": Section.objects.all(), "request": context.get("request")}
+
+
+@register.inclusion_tag("articles/includes/most_read.html", takes_context=True)
+def most_read(context, days=7, limit=5):
+    """The most read of the articles published within the last `days` days."""
+    articles = Article.objects.most_read(datetime.timedelta(days=days)).for_listing()[:limit]
+    return {"articles": articles, "days": days, "request": context.get("request")}
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number):
+    """The current URL's query string with `page` set to `number` (search terms kept)."""
+    query = context["request"].GET.copy()
+    query["page"] = number
+    return "?" + query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path):
+    return context["request"].build_absolute_uri(path)
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context, obj):
+    """The absolute URL of `obj` in the newsroom's own language.
+
+    Articles are written in one language; the English interface around them is not a different
+    page for search engines, so every language version points at the same canonical URL.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        return context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+@register.simple_tag(takes_context=True)
+def social_image_url(context, article):
+    """The absolute URL of the article's 1200×630 link-preview rendition, or "" without one."""
+    if not article.image:
+        return ""
+    return context["request"].build_absolute_uri(article.image_social.url)
+
+
+@register.simple_tag(takes_context=True)
+def article_json_ld(context, article):
+    """The article as schema.org NewsArticle data, in a JSON-LD script element."""
+    request = context["request"]
+    url = canonical_url(context, article)
+    with translation.override(settings.LANGUAGE_CODE):
+        author_url = article.get_author_url()
+        home_url = reverse("articles:home")
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "headline": article.title,
+        "description": article.standfirst,
+        "inLanguage": settings.LANGUAGE_CODE,
+        "articleSection": article.section.name,
+        "dateModified": timezone.localtime(article.updated_at),
+        "author": [
+            {
+                "@type": "Person",
+                "name": article.byline,
+                "url": request.build_absolute_uri(author_url),
+            }
+        ],
+        "publisher": {
+            "@type": "NewsMediaOrganization",
+            "name": settings.NEWSROOM_NAME,
+            "url": request.build_absolute_uri(home_url),
+        },
+    }
+    if article.published_at:
+        data["datePublished"] = timezone.localtime(article.published_at)
+    if article.image:
+        data["image"] = [social_image_url(context, article)]
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(payload.translate(_JSON_SCRIPT_ESCAPES)),  # noqa: S308 - escaped just above
+    )

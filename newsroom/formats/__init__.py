@@ -1,0 +1,1 @@
+"""Local adjustments to Django's locale formats (FORMAT_MODULE_PATH)."""
