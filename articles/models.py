@@ -105,7 +105,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What an article card shows (section, byline), fetched in the same query."""
-        return self.select_related("section", "author")
+        return self.select_related("section", "author__author_profile")
 
     def visible_to(self, user):
         """What `user` may open: published articles, plus every state for staff who edit them."""

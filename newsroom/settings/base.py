@@ -281,3 +281,7 @@ COMMENTS_PURGE_AFTER_DAYS = env.int("COMMENTS_PURGE_AFTER_DAYS", default=90)
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # A comment sent with an expired form shows the form again with what the reader typed.
 CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
+
+# --- articles (reader) ---
+# French numbers group thousands with a narrow no-break space ("1 234 vues"): see newsroom/formats.
+FORMAT_MODULE_PATH = ["newsroom.formats"]
