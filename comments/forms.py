@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -44,7 +45,7 @@ def captcha_contact_message():
     return format_html(
         message.replace("{link_start}", "{0}").replace("{link_end}", "{1}"),
         link_start,
-        format_html("</a>"),
+        mark_safe("</a>"),
     )
 
 
