@@ -7,7 +7,7 @@ PORT ?= 8000
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test lint format messages compilemessages demo e2e bench clean lock
+.PHONY: help install run serve test lint format messages compilemessages demo e2e bench clean lock backup restore
 
 help:
 	@echo "make run    install, migrate, load demo content and serve on http://127.0.0.1:$(PORT)"
@@ -16,6 +16,8 @@ help:
 	@echo "make serve  gunicorn with production-like settings"
 	@echo "make e2e    browser tests in Debian's Chromium (installs it when missing)"
 	@echo "make messages   update the French and English catalogues"
+	@echo "make backup     database and media into backups/newsroom-<time>.tar.gz (BACKUP_DIR=...)"
+	@echo "make restore ARCHIVE=backups/newsroom-....tar.gz   into an empty database and media"
 
 # The virtualenv is rebuilt whenever a lock file changes.
 $(BIN)/.installed: requirements.lock requirements-dev.lock
@@ -54,6 +56,16 @@ serve: compilemessages
 		$(BIN)/python manage.py migrate --no-input && \
 		$(BIN)/python manage.py collectstatic --no-input --verbosity 0 && \
 		$(BIN)/gunicorn newsroom.wsgi --bind 127.0.0.1:$(PORT) --workers $${WORKERS:-2} --access-logfile -'
+
+# The backup drill (README, "Running in production"). Both use the environment as it is: run
+# them with the site's own settings.
+BACKUP_DIR ?= backups
+backup: install
+	$(BIN)/python manage.py backup $(BACKUP_DIR)
+
+restore: install
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=$(BACKUP_DIR)/newsroom-....tar.gz"; exit 2; }
+	$(BIN)/python manage.py restore $(ARCHIVE)
 
 test: compilemessages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
