@@ -1,5 +1,6 @@
 import reversion
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from imagekit.models import ImageSpecField
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItem
 
 from . import specs
 from .sanitize import EDITOR_EXTENSIONS, sanitize_html
@@ -165,7 +167,11 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(match)
 
 
-@reversion.register()
+# Revisions keep an article's tags with it: restoring a version brings its tags back.
+reversion.register(TaggedItem)
+
+
+@reversion.register(follow=["tagged_items"])
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -213,6 +219,8 @@ class Article(models.Model):
         verbose_name=_("author"),
     )
     tags = TaggableManager(_("tags"), blank=True)
+    # The tag links themselves, for revisions to follow (and deleted with the article).
+    tagged_items = GenericRelation(TaggedItem, related_query_name="article")
 
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT

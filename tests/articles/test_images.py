@@ -23,9 +23,7 @@ def refusal(content, name="photo.jpg"):
     return caught.value.error_list[0]
 
 
-@pytest.mark.parametrize(
-    ("fmt", "extension"), [("JPEG", "jpg"), ("PNG", "png"), ("WEBP", "webp")]
-)
+@pytest.mark.parametrize(("fmt", "extension"), [("JPEG", "jpg"), ("PNG", "png"), ("WEBP", "webp")])
 def test_jpeg_png_and_webp_are_accepted(fmt, extension):
     upload = clean(image_bytes(fmt), name=f"Photo du marché.{extension}")
 
@@ -46,7 +44,7 @@ def test_a_non_image_is_refused_with_a_clear_message():
 
     assert error.code == "not_image"
     assert error.message == (
-        "This file is not an image. Upload a photo in JPEG, PNG or WebP format."
+        "Ce fichier n'est pas une image. Envoyez une photo au format JPEG, PNG ou WebP."
     )
 
 
@@ -55,7 +53,7 @@ def test_an_image_in_another_format_is_refused():
 
     assert error.code == "bad_format"
     assert error.message % error.params == (
-        "Images in GIF format are not accepted. Upload a JPEG, PNG or WebP file."
+        "Les images au format GIF ne sont pas acceptées. Envoyez un fichier JPEG, PNG ou WebP."
     )
 
 
@@ -65,7 +63,7 @@ def test_a_truncated_jpeg_is_refused_as_damaged():
     error = refusal(whole[: len(whole) // 2])
 
     assert error.code == "damaged"
-    assert "damaged or incomplete" in error.message
+    assert error.message.startswith("Cette image est abîmée ou incomplète")
 
 
 def test_a_decompression_bomb_is_refused_without_being_decoded():
@@ -73,8 +71,8 @@ def test_a_decompression_bomb_is_refused_without_being_decoded():
 
     assert error.code == "too_many_pixels"
     assert error.message % error.params == (
-        "This image has too many pixels to be processed safely (more than 40 million). "
-        "Resize it and upload it again."
+        "Cette image a trop de pixels pour être traitée sans risque (plus de 40 millions). "
+        "Réduisez-la et envoyez-la de nouveau."
     )
 
 

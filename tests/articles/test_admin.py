@@ -1,0 +1,359 @@
+import datetime
+import html
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+from reversion.models import Version
+
+from articles.factories import (
+    ArticleFactory,
+    InReviewArticleFactory,
+    PublishedArticleFactory,
+    SectionFactory,
+)
+from articles.models import Article
+from comments.factories import ApprovedCommentFactory, PendingCommentFactory
+
+from .images import has_metadata, jpeg_bytes, png_bomb
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:articles_article_changelist")
+ADD = reverse("admin:articles_article_add")
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+@pytest.fixture
+def editor(client):
+    user = get_user_model().objects.create_superuser(
+        "hugo", "hugo@example.org", "password", first_name="Hugo", last_name="Lambert"
+    )
+    client.force_login(user)
+    return user
+
+
+def form_data(**overrides):
+    data = {
+        "title": "La passerelle rouvre",
+        "slug": "la-passerelle-rouvre",
+        "standfirst": "Après deux ans de travaux.",
+        "body": "<p>Samedi matin, une petite foule attendait.</p>",
+        "image_alt": "",
+        "image_caption": "",
+        "image_credit": "",
+        "section": SectionFactory().pk,
+        "tags": "travaux, mobilité",
+        "published_at_0": "",
+        "published_at_1": "",
+        "comments_open": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+# --- Change list ----------------------------------------------------------------------------------
+
+
+def test_the_change_list_shows_status_views_and_approved_comments(client, editor):
+    article = PublishedArticleFactory(title="La médiathèque ouvre le dimanche", view_count=1234)
+    ApprovedCommentFactory.create_batch(2, article=article)
+    PendingCommentFactory(article=article)
+
+    response = client.get(CHANGELIST)
+
+    assert response.status_code == 200
+    row = next(r for r in response.context["cl"].result_list if r.pk == article.pk)
+    assert row.approved_comment_count == 2
+    content = response.content.decode()
+    assert "La médiathèque ouvre le dimanche" in content
+    assert "Publié" in content
+    assert '<td class="field-view_count">1234</td>' in content
+    assert '<td class="field-approved_comments">2</td>' in content
+    assert f'<a href="{article.get_absolute_url()}">Voir en ligne</a>' in content
+
+
+def test_the_change_list_costs_the_same_queries_for_3_or_30_articles(
+    client, editor, django_assert_num_queries
+):
+    def queries_for_listing():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(CHANGELIST).status_code == 200
+        return len(captured)
+
+    for _ in range(3):
+        ApprovedCommentFactory(article=PublishedArticleFactory(with_image=True))
+    three = queries_for_listing()
+    for _ in range(27):
+        ApprovedCommentFactory(article=ArticleFactory(with_image=True, tags=["eau", "climat"]))
+
+    with django_assert_num_queries(three):
+        client.get(CHANGELIST)
+
+
+def test_the_change_list_filters_by_status(client, editor):
+    ArticleFactory(title="Un brouillon")
+    PublishedArticleFactory(title="Un article publié")
+
+    content = client.get(CHANGELIST, {"status__exact": "draft"}).content.decode()
+
+    assert "Un brouillon" in content
+    assert "Un article publié" not in content
+
+
+def test_the_change_list_searches_titles_and_bodies(client, editor):
+    ArticleFactory(title="Sécheresse", body="<p>Les irrigants se partagent l'eau.</p>")
+    ArticleFactory(title="Marché")
+
+    content = client.get(CHANGELIST, {"q": "irrigants"}).content.decode()
+
+    assert "Sécheresse" in content
+    assert "Marché" not in content
+
+
+# --- Writing an article ---------------------------------------------------------------------------
+
+
+def test_a_new_article_is_a_draft_signed_by_its_writer_and_kept_as_a_revision(client, editor):
+    response = client.post(ADD, form_data())
+
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.author == editor
+    assert article.status == Article.Status.DRAFT
+    assert sorted(tag.name for tag in article.tags.all()) == ["mobilité", "travaux"]
+    version = Version.objects.get_for_object(article).get()
+    assert version.revision.user == editor
+
+
+def test_the_body_is_sanitised_when_saved_from_the_admin(client, editor):
+    body = '<p onclick="x()">Texte<script>alert(1)</script> <a href="javascript:x()">lien</a></p>'
+
+    client.post(ADD, form_data(body=body))
+
+    assert Article.objects.get().body == '<p>Texte <a rel="noopener">lien</a></p>'
+
+
+def test_the_change_form_loads_the_editor_from_our_own_static_files(client, editor):
+    content = client.get(ADD).content.decode()
+
+    assert "data-django-prose-editor-configurable" in content
+    assert 'src="/static/django_prose_editor/editor.js"' in content
+    assert 'href="/static/django_prose_editor/editor.css"' in content
+    assert "//cdn" not in content
+    assert "https://" not in content.split("<body")[0]
+
+
+def test_an_uploaded_photo_is_stored_upright_without_metadata(client, editor):
+    photo = SimpleUploadedFile(
+        "IMG_0042.JPG", jpeg_bytes(size=(400, 200), orientation=6, gps=True, camera=True)
+    )
+
+    response = client.post(ADD, form_data(image=photo, image_alt="Une passerelle"))
+
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.image.name.endswith(".jpg")
+    assert (article.image_width, article.image_height) == (200, 400)
+    with Image.open(article.image.path) as stored:
+        assert stored.size == (200, 400)
+        assert not has_metadata(stored)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "photo.jpg",
+            b"Ceci est un document texte.",
+            "Ce fichier n'est pas une image. Envoyez une photo au format JPEG, PNG ou WebP.",
+        ),
+        (
+            "photo.jpg",
+            jpeg_bytes(size=(800, 600))[:1500],
+            "Cette image est abîmée ou incomplète",
+        ),
+        (
+            "bombe.png",
+            png_bomb(),
+            "Cette image a trop de pixels pour être traitée sans risque (plus de 40 millions).",
+        ),
+    ],
+    ids=["not-an-image", "truncated-jpeg", "decompression-bomb"],
+)
+def test_a_bad_upload_is_refused_with_a_clear_message_never_a_500(
+    client, editor, name, content, message
+):
+    upload = SimpleUploadedFile(name, content)
+
+    response = client.post(ADD, form_data(image=upload, image_alt="Une photo"))
+
+    assert response.status_code == 200
+    assert message in html.unescape(response.content.decode())
+    assert not Article.objects.exists()
+
+
+def test_a_photo_without_alternative_text_is_refused(client, editor):
+    photo = SimpleUploadedFile("photo.jpg", jpeg_bytes())
+
+    response = client.post(ADD, form_data(image=photo, image_alt=""))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["image_alt"] == [
+        "Décrivez l'image pour les lecteurs qui ne la voient pas : "
+        "une image a besoin d'un texte alternatif."
+    ]
+
+
+def test_the_change_form_previews_the_image_and_links_to_the_page(client, editor):
+    article = ArticleFactory(with_image=True)
+
+    content = client.get(change_url(article)).content.decode()
+
+    assert f'src="{article.image_thumbnail.url}"' in content
+    assert article.image_thumbnail.url.startswith("/media/CACHE/images/")
+    assert f'<a href="{article.get_absolute_url()}">Aperçu</a>' in content
+
+
+# --- Workflow -------------------------------------------------------------------------------------
+
+
+def test_the_publish_button_saves_then_publishes(client, editor):
+    article = ArticleFactory(title="Ancien titre")
+
+    response = client.post(
+        change_url(article),
+        form_data(title="Nouveau titre", author=editor.pk, _workflow="publish"),
+        follow=True,
+    )
+
+    article.refresh_from_db()
+    assert article.title == "Nouveau titre"
+    assert article.status == Article.Status.PUBLISHED
+    assert article.is_published
+    assert "« Nouveau titre » est publié." in response.content.decode()
+
+
+def test_a_future_date_and_the_publish_button_schedule_the_article(client, editor):
+    article = ArticleFactory()
+    tomorrow = timezone.localtime() + datetime.timedelta(days=1)
+
+    client.post(
+        change_url(article),
+        form_data(
+            published_at_0=tomorrow.strftime("%d/%m/%Y"),
+            published_at_1="06:30:00",
+            author=editor.pk,
+            _workflow="publish",
+        ),
+    )
+
+    article.refresh_from_db()
+    assert article.is_scheduled
+    assert article not in Article.objects.published()
+
+
+def test_the_form_shows_only_the_steps_that_apply(client, editor):
+    draft = client.get(change_url(ArticleFactory())).content.decode()
+    published = client.get(change_url(PublishedArticleFactory())).content.decode()
+
+    assert 'value="submit_for_review"' in draft
+    assert 'value="unpublish"' not in draft
+    assert 'value="unpublish"' in published
+    assert 'value="publish"' not in published
+
+
+def test_the_status_cannot_be_set_through_the_form(client, editor):
+    article = ArticleFactory()
+
+    response = client.post(change_url(article), form_data(status="published", author=editor.pk))
+
+    assert response.status_code == 302
+
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("action", "factories", "expected_status", "done", "skipped"),
+    [
+        (
+            "publish",
+            [ArticleFactory, InReviewArticleFactory, PublishedArticleFactory],
+            Article.Status.PUBLISHED,
+            "2 articles publiés",
+            "1 article a été ignoré",
+        ),
+        (
+            "submit_for_review",
+            [ArticleFactory, ArticleFactory, InReviewArticleFactory],
+            Article.Status.IN_REVIEW,
+            "2 articles soumis pour relecture.",
+            "1 article a été ignoré",
+        ),
+        (
+            "unpublish",
+            [PublishedArticleFactory, PublishedArticleFactory, ArticleFactory],
+            Article.Status.DRAFT,
+            "2 articles dépubliés.",
+            "1 article a été ignoré",
+        ),
+    ],
+)
+def test_bulk_actions_call_the_workflow_and_say_what_they_did(
+    client, editor, action, factories, expected_status, done, skipped
+):
+    articles = [factory() for factory in factories]
+
+    response = client.post(
+        CHANGELIST,
+        {"action": action, "_selected_action": [a.pk for a in articles]},
+        follow=True,
+    )
+
+    statuses = [Article.objects.get(pk=a.pk).status for a in articles]
+    assert statuses.count(expected_status) == 3
+    content = response.content.decode()
+    assert done in content
+    assert skipped in content
+    assert Version.objects.get_for_object(articles[0]).first().revision.user == editor
+
+
+# --- Revisions ------------------------------------------------------------------------------------
+
+
+def test_an_editor_sees_the_history_and_restores_an_earlier_title(client, editor):
+    client.post(ADD, form_data(title="Titre d'origine"))
+    article = Article.objects.get()
+    client.post(change_url(article), form_data(title="Titre modifié", author=editor.pk))
+    article.refresh_from_db()
+    assert article.title == "Titre modifié"
+
+    history = client.get(reverse("admin:articles_article_history", args=[article.pk]))
+    versions = Version.objects.get_for_object(article)
+    assert len(versions) == 2
+    oldest = versions.last()
+    revision_url = reverse("admin:articles_article_revision", args=[article.pk, oldest.pk])
+    assert revision_url in history.content.decode()
+
+    form = client.get(revision_url)
+    assert form.status_code == 200
+    # The form is filled with the old version: the editor only has to press Save.
+    assert form.context["adminform"].form["title"].value() == "Titre d'origine"
+    article.refresh_from_db()
+    assert article.title == "Titre modifié"  # looking at a version changes nothing
+    response = client.post(revision_url, form_data(title="Titre d'origine", author=editor.pk))
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.title == "Titre d'origine"
+    assert Version.objects.get_for_object(article).count() == 3

@@ -1,0 +1,259 @@
+import datetime
+
+import pytest
+import reversion
+import time_machine
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from reversion.models import Version
+
+from articles.factories import (
+    ArticleFactory,
+    AuthorProfileFactory,
+    InReviewArticleFactory,
+    PublishedArticleFactory,
+    ScheduledArticleFactory,
+    StaffUserFactory,
+    UserFactory,
+)
+from articles.models import Article, ArticleStateError
+
+pytestmark = pytest.mark.django_db
+
+
+# --- What readers see ----------------------------------------------------------------------------
+
+
+def test_published_holds_published_articles_and_nothing_else():
+    published = PublishedArticleFactory()
+    ArticleFactory()  # draft
+    InReviewArticleFactory()
+    ScheduledArticleFactory()
+
+    assert list(Article.objects.published()) == [published]
+
+
+def test_drafts_and_in_review_are_told_apart():
+    draft = ArticleFactory()
+    in_review = InReviewArticleFactory()
+    PublishedArticleFactory()
+
+    assert list(Article.objects.drafts()) == [draft]
+    assert list(Article.objects.in_review()) == [in_review]
+
+
+def test_a_scheduled_article_appears_by_itself_once_its_time_has_come():
+    publish_at = timezone.now() + datetime.timedelta(hours=2)
+    article = ScheduledArticleFactory(published_at=publish_at)
+
+    assert article not in Article.objects.published()
+    assert list(Article.objects.scheduled()) == [article]
+    assert article.is_scheduled
+    assert not article.is_published
+
+    with time_machine.travel(publish_at - datetime.timedelta(seconds=1)):
+        assert article not in Article.objects.published()
+    with time_machine.travel(publish_at):
+        assert list(Article.objects.published()) == [article]
+        assert list(Article.objects.scheduled()) == []
+        assert Article.objects.get(pk=article.pk).is_published
+
+
+def test_published_articles_come_newest_first():
+    older = PublishedArticleFactory(published_at=timezone.now() - datetime.timedelta(days=2))
+    newer = PublishedArticleFactory(published_at=timezone.now() - datetime.timedelta(hours=1))
+
+    assert list(Article.objects.published()) == [newer, older]
+
+
+def test_the_database_refuses_a_published_article_without_a_date():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ArticleFactory(status=Article.Status.PUBLISHED, published_at=None)
+
+
+def test_the_database_refuses_an_image_without_alt_text():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ArticleFactory(with_image=True, image_alt="")
+
+
+# --- Validation and save --------------------------------------------------------------------------
+
+
+def test_an_image_needs_alternative_text():
+    article = ArticleFactory.build(with_image=True, image_alt="  ")
+
+    with pytest.raises(ValidationError) as caught:
+        article.clean()
+
+    assert list(caught.value.message_dict) == ["image_alt"]
+
+
+def test_an_image_with_alternative_text_is_valid():
+    ArticleFactory.build(with_image=True, image_alt="Une rivière").clean()
+
+
+def test_no_image_needs_no_alternative_text():
+    ArticleFactory.build(image_alt="").clean()
+
+
+def test_the_slug_comes_from_the_title_when_empty():
+    article = ArticleFactory(title="Fête de la rivière : le programme", slug="")
+
+    assert article.slug == "fete-de-la-riviere-le-programme"
+    assert article.get_absolute_url() == "/article/fete-de-la-riviere-le-programme/"
+
+
+def test_an_uploaded_image_records_its_size():
+    article = ArticleFactory(with_image=True)
+
+    article.refresh_from_db()
+    assert (article.image_width, article.image_height) == (1600, 900)
+
+
+# --- Authors --------------------------------------------------------------------------------------
+
+
+def test_the_byline_is_the_profile_byline_then_the_full_name_then_the_username():
+    user = UserFactory(username="cmercier", first_name="Claire", last_name="Mercier")
+    article = ArticleFactory(author=user)
+    assert article.byline == "Claire Mercier"
+
+    AuthorProfileFactory(user=user, byline="Claire M.")
+    assert Article.objects.get(pk=article.pk).byline == "Claire M."
+
+    nameless = ArticleFactory(author=UserFactory(username="pigiste", first_name="", last_name=""))
+    assert nameless.byline == "pigiste"
+
+
+def test_the_author_page_url_uses_the_username():
+    profile = AuthorProfileFactory(user=UserFactory(username="cmercier"))
+    article = ArticleFactory(author=profile.user)
+
+    assert profile.get_absolute_url() == reverse("articles:author", kwargs={"username": "cmercier"})
+    assert article.get_author_url() == profile.get_absolute_url()
+    assert str(profile) == profile.user.get_full_name()
+
+
+# --- Workflow -------------------------------------------------------------------------------------
+
+
+def test_a_draft_is_submitted_for_review():
+    editor = StaffUserFactory()
+    article = ArticleFactory()
+
+    article.submit_for_review(by=editor)
+
+    article.refresh_from_db()
+    assert article.status == Article.Status.IN_REVIEW
+    assert article.published_at is None
+
+
+@pytest.mark.parametrize("factory", [InReviewArticleFactory, PublishedArticleFactory])
+def test_only_a_draft_can_be_submitted_for_review(factory):
+    article = factory()
+
+    with pytest.raises(ArticleStateError):
+        article.submit_for_review(by=article.author)
+
+
+@pytest.mark.parametrize("factory", [ArticleFactory, InReviewArticleFactory])
+def test_publishing_without_a_date_publishes_now(factory):
+    article = factory()
+
+    with time_machine.travel(datetime.datetime(2025, 3, 1, 9, 0, tzinfo=datetime.UTC), tick=False):
+        article.publish(by=article.author)
+
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+    assert article.published_at == datetime.datetime(2025, 3, 1, 9, 0, tzinfo=datetime.UTC)
+
+
+def test_publishing_with_a_future_date_schedules():
+    at = timezone.now() + datetime.timedelta(days=1)
+    article = ArticleFactory(published_at=at)
+
+    article.publish(by=article.author)
+
+    assert article.is_scheduled
+    assert list(Article.objects.scheduled()) == [article]
+    assert Version.objects.get_for_object(article).first().revision.comment == "Programmé"
+
+
+def test_publishing_at_a_given_time_overrides_the_date():
+    at = timezone.now() + datetime.timedelta(hours=5)
+    article = ArticleFactory(published_at=timezone.now() + datetime.timedelta(days=9))
+
+    article.publish(by=article.author, at=at)
+
+    article.refresh_from_db()
+    assert article.published_at == at
+
+
+def test_a_published_article_cannot_be_published_again():
+    with pytest.raises(ArticleStateError):
+        PublishedArticleFactory().publish()
+
+
+def test_unpublishing_hides_the_article_and_keeps_its_date():
+    article = PublishedArticleFactory()
+    date = article.published_at
+
+    article.unpublish(by=article.author)
+
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    assert article.published_at == date
+    assert article not in Article.objects.published()
+
+
+@pytest.mark.parametrize("factory", [ArticleFactory, InReviewArticleFactory])
+def test_only_a_published_article_can_be_unpublished(factory):
+    with pytest.raises(ArticleStateError):
+        factory().unpublish()
+
+
+def test_a_workflow_step_does_not_overwrite_other_fields():
+    article = ArticleFactory(title="Avant")
+    Article.objects.filter(pk=article.pk).update(title="Modifié ailleurs", view_count=7)
+
+    article.publish(by=article.author)
+
+    article.refresh_from_db()
+    assert article.title == "Modifié ailleurs"
+    assert article.view_count == 7
+
+
+# --- Revisions ------------------------------------------------------------------------------------
+
+
+def test_each_workflow_step_is_kept_as_a_revision_signed_by_its_author():
+    journalist, editor = StaffUserFactory(), StaffUserFactory()
+    article = ArticleFactory(author=journalist)
+
+    article.submit_for_review(by=journalist)
+    article.publish(by=editor)
+
+    versions = Version.objects.get_for_object(article)
+    assert [(v.revision.user, v.revision.comment) for v in versions] == [
+        (editor, "Publié"),
+        (journalist, "Soumis pour relecture"),
+    ]
+    assert versions[0].field_dict["status"] == Article.Status.PUBLISHED
+
+
+def test_reverting_a_revision_brings_back_the_old_title_and_tags():
+    article = ArticleFactory(title="Titre d'origine", tags=["eau"])
+    with reversion.create_revision():
+        article.save()
+    article.title = "Titre corrigé"
+    article.tags.set(["climat"])
+    with reversion.create_revision():
+        article.save()
+
+    Version.objects.get_for_object(article).last().revision.revert(delete=True)
+
+    article.refresh_from_db()
+    assert article.title == "Titre d'origine"
+    assert [tag.name for tag in article.tags.all()] == ["eau"]
