@@ -19,7 +19,9 @@ MAX_SUGGESTED_AMOUNTS = 6
 MINIMUM_PLACEHOLDER = "{minimum}"
 
 validate_https_url = URLValidator(
-    schemes=["https"], message=_("Enter a full https:// address (the payment page).")
+    schemes=["https"],
+    message=_("Enter a full https:// address (the payment page)."),
+    code="not_https",
 )
 
 
