@@ -282,6 +282,12 @@ TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # A comment sent with an expired form shows the form again with what the reader typed.
 CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 
+# --- donations ---
+
+# A reader who clicked a donation prompt sees no prompt on articles for this many days
+# (a cookie set by the click endpoint); 0 keeps showing them.
+DONATIONS_SNOOZE_DAYS = env.int("DONATIONS_SNOOZE_DAYS", default=14)
+
 # --- articles (reader) ---
 # French numbers group thousands with a narrow no-break space ("1 234 vues"): see newsroom/formats.
 FORMAT_MODULE_PATH = ["newsroom.formats"]
