@@ -4,6 +4,8 @@ The feeds live at language-neutral URLs (see `seo_urls.py`) and link to the Fren
 language the newsroom writes in.
 """
 
+import copy
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -18,6 +20,13 @@ class LatestArticlesFeed(Feed):
     """The latest published articles, as RSS 2.0."""
 
     limit = 20
+
+    def get_feed(self, obj, request):
+        # One Feed instance serves every request: give this request's copy the request, so item
+        # methods can build absolute URLs without sharing state between threads.
+        feed = copy.copy(self)
+        feed.request = request
+        return super(LatestArticlesFeed, feed).get_feed(obj, request)
 
     def title(self, obj=None):
         return settings.NEWSROOM_NAME
@@ -52,7 +61,7 @@ class LatestArticlesFeed(Feed):
         return item.byline
 
     def item_author_link(self, item):
-        return item.get_author_url()
+        return self.request.build_absolute_uri(item.get_author_url())
 
     def item_categories(self, item):
         return [tag.name for tag in item.tags.all()]

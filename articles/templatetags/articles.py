@@ -63,6 +63,11 @@ def social_image_url(context, article):
     return context["request"].build_absolute_uri(article.image_social.url)
 
 
+def _iso(moment):
+    """ISO 8601 in the newsroom's time zone, to the second."""
+    return timezone.localtime(moment).replace(microsecond=0).isoformat()
+
+
 @register.simple_tag(takes_context=True)
 def article_json_ld(context, article):
     """The article as schema.org NewsArticle data, in a JSON-LD script element."""
@@ -80,7 +85,7 @@ def article_json_ld(context, article):
         "description": article.standfirst,
         "inLanguage": settings.LANGUAGE_CODE,
         "articleSection": article.section.name,
-        "dateModified": timezone.localtime(article.updated_at),
+        "dateModified": _iso(article.updated_at),
         "author": [
             {
                 "@type": "Person",
@@ -95,7 +100,7 @@ def article_json_ld(context, article):
         },
     }
     if article.published_at:
-        data["datePublished"] = timezone.localtime(article.published_at)
+        data["datePublished"] = _iso(article.published_at)
     if article.image:
         data["image"] = [social_image_url(context, article)]
     payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)

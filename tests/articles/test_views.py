@@ -369,3 +369,21 @@ def test_article_page_served_from_cache_needs_few_queries():
     # The article with its section and author; the view's UPDATE; reading back the live count.
     assert len(articles_queries) == 3
     assert tag_queries == []
+
+
+def test_author_page_shows_the_authors_profile():
+    from articles.factories import AuthorProfileFactory
+
+    profile = AuthorProfileFactory(
+        user__username="claire",
+        byline="Claire M.",
+        job_title="Reporter environnement",
+        bio="Elle suit la rivière depuis dix ans.",
+    )
+    PublishedArticleFactory(author=profile.user)
+
+    page = reader_client().get("/auteur/claire/").content.decode()
+
+    assert "<h1>Articles de Claire M.</h1>" in page
+    assert "Reporter environnement" in page
+    assert "<p>Elle suit la rivière depuis dix ans.</p>" in page

@@ -1,0 +1,138 @@
+import datetime
+import xml.etree.ElementTree as ET
+from email.utils import parsedate_to_datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.factories import (
+    ArticleFactory,
+    PublishedArticleFactory,
+    ScheduledArticleFactory,
+    SectionFactory,
+    StaffUserFactory,
+)
+
+from .reader import reader_client
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def fetch(url):
+    response = reader_client().get(url)
+    assert response.status_code == 200
+    return response, ET.fromstring(response.content)  # noqa: S314 - our own response
+
+
+@pytest.fixture
+def articles():
+    culture = SectionFactory(name="Culture", slug="culture")
+    author = StaffUserFactory(username="claire", first_name="Claire", last_name="Mercier")
+    return {
+        "festival": PublishedArticleFactory(
+            title="Le festival <ouvre> & s'agrandit",
+            standfirst="Trois jours de concerts.",
+            section=culture,
+            author=author,
+            tags=["musique"],
+            published_at=timezone.now() - datetime.timedelta(hours=2),
+        ),
+        "bridge": PublishedArticleFactory(
+            title="Le pont rouvre", published_at=timezone.now() - datetime.timedelta(hours=1)
+        ),
+        "draft": ArticleFactory(title="Brouillon", section=culture),
+        "scheduled": ScheduledArticleFactory(title="Programmé", section=culture),
+    }
+
+
+def test_site_rss_feed_is_valid_rss_2(articles):
+    response, rss = fetch(reverse("feed_rss"))
+
+    assert response["Content-Type"].startswith("application/rss+xml")
+    assert rss.tag == "rss"
+    assert rss.get("version") == "2.0"
+    channel = rss.find("channel")
+    for required in ("title", "link", "description"):
+        assert channel.findtext(required)
+    assert channel.findtext("title") == "L'Écho du Val"
+    assert channel.findtext("link") == "http://testserver/"
+    assert channel.findtext("language") == "fr"
+    items = channel.findall("item")
+    assert [item.findtext("title") for item in items] == [
+        "Le pont rouvre",
+        "Le festival <ouvre> & s'agrandit",
+    ]
+    festival = items[1]
+    assert festival.findtext("link") == "http://testserver/article/{}/".format(
+        articles["festival"].slug
+    )
+    assert festival.findtext("guid") == festival.findtext("link")
+    assert festival.findtext("description") == "Trois jours de concerts."
+    assert festival.findtext("category") == "musique"
+    assert festival.findtext("{http://purl.org/dc/elements/1.1/}creator") == "Claire Mercier"
+    assert parsedate_to_datetime(festival.findtext("pubDate")) == articles[
+        "festival"
+    ].published_at.replace(microsecond=0)
+
+
+def test_site_atom_feed_is_valid_atom(articles):
+    response, feed = fetch(reverse("feed_atom"))
+
+    assert response["Content-Type"].startswith("application/atom+xml")
+    assert feed.tag == f"{ATOM}feed"
+    for required in ("id", "title", "updated"):
+        assert feed.findtext(f"{ATOM}{required}")
+    assert feed.find(f"{ATOM}link[@rel='self']").get("href") == "http://testserver/feeds/atom/"
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == 2
+    for entry in entries:
+        for required in ("id", "title", "updated"):
+            assert entry.findtext(f"{ATOM}{required}")
+        assert entry.find(f"{ATOM}link").get("href").startswith("http://testserver/article/")
+        assert entry.findtext(f"{ATOM}author/{ATOM}name")
+    festival = entries[1]
+    assert festival.findtext(f"{ATOM}title") == "Le festival <ouvre> & s'agrandit"
+    assert festival.findtext(f"{ATOM}author/{ATOM}name") == "Claire Mercier"
+    assert festival.findtext(f"{ATOM}author/{ATOM}uri") == "http://testserver/auteur/claire/"
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_section_feeds_hold_only_that_sections_published_articles(articles, kind):
+    _response, feed = fetch(reverse(f"section_feed_{kind}", kwargs={"slug": "culture"}))
+
+    if kind == "rss":
+        titles = [item.findtext("title") for item in feed.iter("item")]
+        assert feed.find("channel").findtext("title") == "Culture · L'Écho du Val"
+    else:
+        titles = [entry.findtext(f"{ATOM}title") for entry in feed.iter(f"{ATOM}entry")]
+    assert titles == ["Le festival <ouvre> & s'agrandit"]
+
+
+def test_an_unknown_sections_feed_is_404():
+    assert reader_client().get("/feeds/nulle-part/rss/").status_code == 404
+
+
+def test_feeds_cost_the_same_queries_with_2_or_20_articles(django_assert_max_num_queries):
+    for _ in range(2):
+        PublishedArticleFactory(tags=["eau", "climat"])
+    reader_client().get(reverse("feed_rss"))
+    for _ in range(18):
+        PublishedArticleFactory(tags=["eau"], section=SectionFactory())
+
+    # The articles with section and byline, then their tags in one go.
+    with django_assert_max_num_queries(2):
+        reader_client().get(reverse("feed_rss"))
+
+
+def test_pages_advertise_their_feeds(articles):
+    home = reader_client().get("/").content.decode()
+    section = reader_client().get("/rubrique/culture/").content.decode()
+
+    assert 'type="application/rss+xml"' in home
+    assert 'href="/feeds/rss/"' in home
+    assert 'href="/feeds/atom/"' in home
+    assert 'href="/feeds/culture/rss/"' in section
+    assert 'href="/feeds/culture/atom/"' in section
