@@ -53,9 +53,9 @@ class ArticleAdmin(VersionAdmin):
     list_display = [
         "title",
         "thumbnail",
-        "status",
+        "state",
         "section",
-        "author",
+        "byline",
         "published_at",
         "view_count",
         "approved_comments",
@@ -68,7 +68,7 @@ class ArticleAdmin(VersionAdmin):
         "comments_open",
         ("author", admin.RelatedOnlyFieldListFilter),
     ]
-    list_select_related = ["section", "author"]
+    list_select_related = ["section", "author", "author__author_profile"]
     search_fields = ["title", "standfirst", "body", "author__username", "author__last_name"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
@@ -83,6 +83,10 @@ class ArticleAdmin(VersionAdmin):
     ]
     actions = ["submit_for_review", "publish", "unpublish"]
     save_on_top = True
+
+    class Media:
+        js = ["articles/admin/tags.js"]
+
     fieldsets = [
         (_("Content"), {"fields": ["title", "slug", "standfirst", "body"]}),
         (
@@ -172,6 +176,16 @@ class ArticleAdmin(VersionAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- Columns ------------------------------------------------------------------------------
+
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, article):
+        if article.is_scheduled:
+            return _("Scheduled")
+        return article.get_status_display()
+
+    @admin.display(description=_("author"), ordering="author__last_name")
+    def byline(self, article):
+        return article.byline
 
     @admin.display(description=_("image"))
     def thumbnail(self, article):

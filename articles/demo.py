@@ -7,11 +7,12 @@ downloaded. Articles are looked up by slug, so a second run changes nothing.
 import datetime
 import io
 
+import reversion
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from .models import Article, Section
+from .models import Article, AuthorProfile, Section
 
 SECTIONS = [
     ("Vie locale", "vie-locale", "Ce qui se passe dans nos villages et nos quartiers."),
@@ -71,7 +72,10 @@ ARTICLES = [
             "dépendants de l'eau, gardent une priorité le matin.</p>"
             "<ul><li>31 exploitations signataires</li><li>3 secteurs d'irrigation</li>"
             "<li>un bilan public prévu en novembre</li></ul>"
-            "<p>Les associations de pêche saluent un premier pas mais demandent des contrôles.</p>"
+            "<p>Les associations de pêche saluent un premier pas mais demandent des contrôles. "
+            "La charte complète est consultable sur "
+            '<a href="https://www.example.org/charte-de-l-eau">le site de la chambre '
+            "d'agriculture</a>.</p>"
         ),
         "image_alt": "Un champ jauni sous un ciel clair, au bord d'une rivière presque à sec",
         "image_caption": "Le lit de la rivière, en amont du bourg, à la fin de l'été.",
@@ -97,6 +101,12 @@ ARTICLES = [
             "<h2>Des ateliers pour les enfants</h2>"
             "<p>Chaque premier dimanche du mois, un atelier de lecture à voix haute sera proposé "
             "aux 6-10 ans. Les inscriptions se font à l'accueil.</p>"
+            "<h3>Comment s'inscrire</h3>"
+            "<ol><li>Passer à l'accueil avec sa carte de lecteur ;</li>"
+            "<li>choisir un dimanche ;</li>"
+            "<li>venir <strong>dix minutes avant</strong> le début de l'atelier.</li></ol>"
+            "<blockquote><p>Le dimanche, c'est le seul jour où toute la famille est libre.</p>"
+            "</blockquote><p><em>Une mère de famille, lors de la consultation.</em></p>"
         ),
         "image_alt": "La façade vitrée d'une médiathèque éclairée en fin de journée",
         "image_caption": "La médiathèque intercommunale, place de la Halle.",
@@ -110,6 +120,7 @@ ARTICLES = [
         "slug": "le-marche-de-producteurs-du-jeudi-double-de-taille",
         "title": "Le marché de producteurs du jeudi a doublé en un an",
         "section": "economie",
+        "author": "editor",
         "standfirst": (
             "Lancé avec huit étals, le marché du jeudi soir en compte désormais dix-sept. "
             "Les producteurs y trouvent une clientèle que la grande surface ne leur donne pas."
@@ -199,7 +210,24 @@ def draw_image(top, bottom, size=(1600, 900)):
     return buffer.getvalue()
 
 
+AUTHORS = {
+    "journalist": {
+        "job_title": "Journaliste, vie locale et environnement",
+        "bio": (
+            "Claire couvre la vallée depuis 2015 : conseils municipaux, rivière, agriculture. "
+            "Elle a grandi à deux pas du marché du jeudi."
+        ),
+    },
+    "editor": {
+        "job_title": "Rédacteur en chef",
+        "bio": "Hugo relit, vérifie et publie. Il a fondé le journal avec trois amis en 2012.",
+    },
+}
+
+
 def build(*, accounts, stdout):
+    for role, profile in AUTHORS.items():
+        AuthorProfile.objects.get_or_create(user=accounts[role], defaults=profile)
     sections = {}
     for order, (name, slug, description) in enumerate(SECTIONS):
         sections[slug], _ = Section.objects.get_or_create(
@@ -218,13 +246,14 @@ def build(*, accounts, stdout):
             published_at = now - data["age"]
         else:
             published_at = None
+        author = accounts[data.get("author", "journalist")]
         article = Article(
             title=data["title"],
             slug=data["slug"],
             standfirst=data["standfirst"],
             body=data["body"],
             section=sections[data["section"]],
-            author=accounts["journalist"],
+            author=author,
             status=status,
             published_at=published_at,
             image_alt=data.get("image_alt", ""),
@@ -232,11 +261,19 @@ def build(*, accounts, stdout):
             image_credit=data.get("image_credit", ""),
         )
         if "colours" in data:
+            name = f"{data['slug'][:40]}.jpg"
+            # A named file, so that Django records the image's width and height on assignment.
             article.image.save(
-                f"{data['slug'][:40]}.jpg", ContentFile(draw_image(*data["colours"])), save=False
+                name, ContentFile(draw_image(*data["colours"]), name=name), save=False
             )
-        article.save()
-        article.tags.add(*data.get("tags", []))
+        with reversion.create_revision():
+            article.save()
+            article.tags.add(*data.get("tags", []))
+            reversion.set_user(author)
+            reversion.set_comment("Contenu de démonstration")
+        # Make the renditions now rather than on the first page view.
+        for rendition in article.renditions():
+            rendition.generate()
         if data.get("view_count"):
             Article.objects.filter(pk=article.pk).update(view_count=data["view_count"])
         created += 1

@@ -11,8 +11,10 @@ from reversion.models import Version
 
 from articles.factories import (
     ArticleFactory,
+    AuthorProfileFactory,
     InReviewArticleFactory,
     PublishedArticleFactory,
+    ScheduledArticleFactory,
     SectionFactory,
 )
 from articles.models import Article
@@ -79,6 +81,14 @@ def test_the_change_list_shows_status_views_and_approved_comments(client, editor
     assert f'<a href="{article.get_absolute_url()}">Voir en ligne</a>' in content
 
 
+def test_the_change_list_tells_scheduled_from_published_and_shows_bylines(client, editor):
+    ScheduledArticleFactory(author__first_name="Claire", author__last_name="Mercier")
+    content = client.get(CHANGELIST).content.decode()
+
+    assert '<td class="field-state">Programmé</td>' in content
+    assert '<td class="field-byline">Claire Mercier</td>' in content
+
+
 def test_the_change_list_costs_the_same_queries_for_3_or_30_articles(
     client, editor, django_assert_num_queries
 ):
@@ -94,7 +104,9 @@ def test_the_change_list_costs_the_same_queries_for_3_or_30_articles(
         ApprovedCommentFactory(article=PublishedArticleFactory(with_image=True))
     three = queries_for_listing()
     for _ in range(27):
-        ApprovedCommentFactory(article=ArticleFactory(with_image=True, tags=["eau", "climat"]))
+        article = ArticleFactory(with_image=True, tags=["eau", "climat"])
+        AuthorProfileFactory(user=article.author, byline="Signature")
+        ApprovedCommentFactory(article=article)
 
     with django_assert_num_queries(three):
         client.get(CHANGELIST)
@@ -151,6 +163,20 @@ def test_the_change_form_loads_the_editor_from_our_own_static_files(client, edit
     assert 'href="/static/django_prose_editor/editor.css"' in content
     assert "//cdn" not in content
     assert "https://" not in content.split("<body")[0]
+
+
+def test_tags_are_suggested_from_the_admin_autocomplete_endpoint(client, editor):
+    ArticleFactory(tags=["eau", "économie", "culture"])
+
+    form = client.get(ADD).content.decode()
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "articles", "model_name": "article", "field_name": "tags", "term": "ea"},
+    )
+
+    assert 'src="/static/articles/admin/tags.js"' in form
+    assert f'data-tags-autocomplete="{reverse("admin:autocomplete")}"' in form
+    assert [tag["text"] for tag in response.json()["results"]] == ["eau"]
 
 
 def test_an_uploaded_photo_is_stored_upright_without_metadata(client, editor):
