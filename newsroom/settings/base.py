@@ -288,6 +288,12 @@ CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 # (a cookie set by the click endpoint); 0 keeps showing them.
 DONATIONS_SNOOZE_DAYS = env.int("DONATIONS_SNOOZE_DAYS", default=14)
 
+# --- articles (core) ---
+# Largest photo a journalist may upload, in bytes, and in pixels (width × height): larger
+# uploads are refused with a message, never decoded (a decompression bomb is refused here too).
+ARTICLES_IMAGE_MAX_BYTES = env.int("ARTICLES_IMAGE_MAX_BYTES", default=10 * 1024 * 1024)
+ARTICLES_IMAGE_MAX_PIXELS = env.int("ARTICLES_IMAGE_MAX_PIXELS", default=40_000_000)
+
 # --- articles (reader) ---
 # French numbers group thousands with a narrow no-break space ("1 234 vues"): see newsroom/formats.
 FORMAT_MODULE_PATH = ["newsroom.formats"]
