@@ -226,6 +226,10 @@ def test_admin_pages_run_only_the_scripts_django_wrote(client):
         reverse("admin:articles_article_changelist"),
         reverse("admin:articles_article_add"),
         reverse("admin:articles_article_change", args=[article.pk]),
+        reverse("admin:comments_comment_changelist"),
+        reverse("admin:comments_comment_change", args=[ApprovedCommentFactory(article=article).pk]),
+        reverse("admin:donations_donationprompt_add"),
+        reverse("admin:donations_donationprompt_change", args=[DonationPromptFactory().pk]),
     ]:
         response = client.get(url)
 
