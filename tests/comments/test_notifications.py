@@ -143,3 +143,31 @@ def test_throttle_is_claimed_once(db):
         )
         is True
     )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_never_both_send():
+    import threading
+
+    from django.db import connection
+
+    NotificationThrottle.objects.create(key="race")
+    results, barrier = [], threading.Barrier(6)
+
+    def worker():
+        try:
+            barrier.wait()
+            results.append(
+                NotificationThrottle.acquire("race", every=datetime.timedelta(minutes=15))
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(results) == [False] * 5 + [True]
