@@ -16,6 +16,7 @@ help:
 	@echo "make serve  gunicorn with production-like settings"
 	@echo "make e2e    browser tests in Debian's Chromium (installs it when missing)"
 	@echo "make messages   update the French and English catalogues"
+	@echo "make bench  benchmark under gunicorn + wrk on SQLite and PostgreSQL (SCALE=1: 100k/1M)"
 	@echo "make backup     database and media into backups/newsroom-<time>.tar.gz (BACKUP_DIR=...)"
 	@echo "make restore ARCHIVE=backups/newsroom-....tar.gz   into an empty database and media"
 
@@ -76,6 +77,13 @@ e2e: compilemessages
 		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent
 	$(BIN)/python -m pytest tests/e2e -m e2e $(PYTEST_ARGS)
+
+# The benchmark (bench/run.py): gunicorn under production settings on SQLite and on PostgreSQL
+# with Redis, loaded by wrk. SCALE=1 adds 100,000 articles and 1,000,000 comments (longer).
+bench: compilemessages
+	@command -v wrk >/dev/null || { echo "Installing wrk from Debian's packages"; \
+		apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python bench/run.py $(if $(filter 1 yes true,$(SCALE)),--scale) $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

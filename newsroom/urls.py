@@ -24,6 +24,10 @@ if settings.SERVE_MEDIA:
         ),
     ]
 
+if settings.BENCH_FLOOR:
+    # Only the benchmark's own server turns this on (make bench); never routed in production.
+    urlpatterns += [path("bench/floor", views.bench_floor, name="bench_floor")]
+
 # Reader pages: French at the root, English under /en/.
 urlpatterns += i18n_patterns(
     path(_("comments/"), include("comments.urls")),

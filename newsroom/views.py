@@ -4,7 +4,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -44,6 +44,12 @@ def healthz(request):
         {"status": "ok" if healthy else "down", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+def bench_floor(request):
+    """The benchmark's floor: a tiny fixed answer through the whole middleware stack, the fastest
+    any page can be. Routed only when BENCH_FLOOR is on (see newsroom/urls.py)."""
+    return HttpResponse(b"ok", content_type="text/plain")
 
 
 # Raster formats that browsers only ever decode as pictures. SVG is left out on purpose: it is a

@@ -297,3 +297,12 @@ ARTICLES_IMAGE_MAX_PIXELS = env.int("ARTICLES_IMAGE_MAX_PIXELS", default=40_000_
 # --- articles (reader) ---
 # French numbers group thousands with a narrow no-break space ("1 234 vues"): see newsroom/formats.
 FORMAT_MODULE_PATH = ["newsroom.formats"]
+
+# --- bench ---
+# The benchmark (`make bench`, bench/run.py) sets these for its own server only; both stay off in
+# production. BENCH_FLOOR adds /bench/floor, a tiny fixed answer through the full middleware
+# stack that the pages are compared with.
+BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
+# Lets the benchmark post comments: the captcha then accepts "PASSED" as the answer. The captcha
+# library logs an error at start-up whenever this is on with DEBUG off.
+CAPTCHA_TEST_MODE = env.bool("BENCH_CAPTCHA_TEST_MODE", default=False)

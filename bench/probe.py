@@ -1,0 +1,211 @@
+"""The benchmark's in-process side: run by bench/run.py with the same environment as the gunicorn
+server it measures, against the same database. Each subcommand prints one JSON object.
+
+    prepare   the URLs to load, and what a comment submission needs (CSRF secret, timestamp)
+    counters  the view count of the measured article and the comments on the posted one
+    queries   SQL queries per page, through Django's test client (the same middleware stack)
+    admin     the moderation queue's response time and queries for a logged-in superuser
+"""
+
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import django
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings.base")
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+from django.utils import translation  # noqa: E402
+
+from articles.models import Article  # noqa: E402
+from comments.models import Comment, ModerationPolicy  # noqa: E402
+from newsroom.management.commands.generate_scale_data import (  # noqa: E402
+    EMPTY_ARTICLE_SLUG,
+    FIFTY_ARTICLE_SLUG,
+    THREAD_ARTICLE_SLUG,
+)
+
+HOST = "127.0.0.1"
+#: A browser's user agent: requests without one (or from a robot) do not count as views.
+USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+#: The name the benchmark signs its comments with, to count them afterwards.
+BENCH_COMMENTER = "Banc d'essai"
+#: A fixed CSRF secret: the benchmark sends it as the cookie and as the form field.
+CSRF_SECRET = "benchbenchbenchbenchbenchbench42"  # noqa: S105
+ADMIN_USERNAME = "bench-admin"
+ADMIN_RUNS = 7
+
+
+def article(slug):
+    return Article.objects.get(slug=slug)
+
+
+def reverse_or_none(name, **kwargs):
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            return reverse(name, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return None
+
+
+def urls():
+    """Every endpoint the benchmark loads; None for one the project does not have (yet)."""
+    measured, posted = article(FIFTY_ARTICLE_SLUG), article(THREAD_ARTICLE_SLUG)
+    return {
+        "floor": reverse_or_none("bench_floor"),
+        "home": reverse_or_none("articles:home"),
+        "article": reverse_or_none("articles:detail", slug=measured.slug),
+        "section": reverse_or_none("articles:section", slug=measured.section.slug),
+        "feed": reverse_or_none("feed_rss"),
+        "comment": reverse_or_none("comments:post", article_id=posted.pk),
+    }
+
+
+def comment_timestamp():
+    """The form's signed "shown at" time, a minute ago: a reader who took their time."""
+    try:
+        from comments.forms import TIMESTAMP_SALT
+    except ImportError:
+        return ""
+    from django.core import signing
+
+    return signing.dumps(time.time() - 60, salt=TIMESTAMP_SALT)
+
+
+def prepare():
+    # Every request of the benchmark comes from 127.0.0.1: the per-address limit stays on (its
+    # query runs) but at its highest, or the comment run would measure 429 pages.
+    policy = ModerationPolicy.load()
+    policy.rate_limit_count = 32767
+    policy.save()
+    return {
+        "urls": urls(),
+        "user_agent": USER_AGENT,
+        "csrf_secret": CSRF_SECRET,
+        "commenter": BENCH_COMMENTER,
+        "timestamp": comment_timestamp(),
+        "captcha_test_mode": bool(getattr(settings, "CAPTCHA_TEST_MODE", False)),
+        "counters": counters(),
+    }
+
+
+def counters():
+    posted = article(THREAD_ARTICLE_SLUG)
+    statuses = (
+        Comment.objects.for_article(posted)
+        .filter(name=BENCH_COMMENTER)
+        .values_list("status", flat=True)
+    )
+    by_status = {}
+    for status in statuses:
+        by_status[status] = by_status.get(status, 0) + 1
+    return {
+        "views": article(FIFTY_ARTICLE_SLUG).view_count,
+        "bench_comments": sum(by_status.values()),
+        "bench_comments_by_status": by_status,
+        "comments_total": Comment.objects.count(),
+    }
+
+
+def client():
+    return Client(SERVER_NAME=HOST, HTTP_USER_AGENT=USER_AGENT)
+
+
+def capture(send):
+    """Queries of the second identical request (the first one warms per-process caches)."""
+    send()
+    with CaptureQueriesContext(connection) as captured:
+        response = send()
+    return {
+        "status": response.status_code,
+        "queries": len(captured.captured_queries),
+        "sql": [query["sql"] for query in captured.captured_queries],
+    }
+
+
+def comment_data(n):
+    return {
+        "name": BENCH_COMMENTER,
+        "email": "",
+        "text": f"Un commentaire du banc d'essai, numéro {n} ({time.time()}).",
+        "captcha_0": "bench",
+        "captcha_1": "PASSED",
+        "website": "",
+        "timestamp": comment_timestamp(),
+    }
+
+
+def queries():
+    found = urls()
+    pages = {
+        "home": found["home"],
+        "article": found["article"],
+        "section": found["section"],
+        "feed": found["feed"],
+        "floor": found["floor"],
+        "article_0_comments": reverse_or_none("articles:detail", slug=EMPTY_ARTICLE_SLUG),
+        "article_thread": reverse_or_none("articles:detail", slug=THREAD_ARTICLE_SLUG),
+    }
+    result = {}
+    for name, url in pages.items():
+        if url is None:
+            continue
+        result[name] = capture(lambda url=url: client().get(url))
+    if found["comment"]:
+        counter = iter(range(10**6))
+        result["comment"] = capture(
+            lambda: client().post(found["comment"], comment_data(next(counter)))
+        )
+    result["thread_comments"] = (
+        Comment.objects.approved().for_article(article(THREAD_ARTICLE_SLUG)).count()
+    )
+    return result
+
+
+def admin():
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model()
+    user = users.objects.filter(username=ADMIN_USERNAME).first()
+    if user is None:
+        user = users.objects.create_superuser(ADMIN_USERNAME, "bench@example.org", None)
+    try:
+        changelist = reverse("admin:comments_comment_changelist")
+    except NoReverseMatch:
+        return {"error": "the comments admin is not registered yet"}
+    browser = client()
+    browser.force_login(user)
+    result = {"comments": Comment.objects.count()}
+    # The bare list, and the pending queue that moderators are sent to by email.
+    for name, url in {"changelist": changelist, "pending": f"{changelist}?status=pending"}.items():
+        first = capture(lambda url=url: browser.get(url))
+        timings = []
+        for _ in range(ADMIN_RUNS):
+            started = time.perf_counter()
+            browser.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        result[name] = {
+            "url": url,
+            "status": first["status"],
+            "queries": first["queries"],
+            "sql": first["sql"],
+            "median_ms": statistics.median(timings),
+            "max_ms": max(timings),
+        }
+    return result
+
+
+COMMANDS = {"prepare": prepare, "counters": counters, "queries": queries, "admin": admin}
+
+if __name__ == "__main__":
+    json.dump(COMMANDS[sys.argv[1]](), sys.stdout, default=str)

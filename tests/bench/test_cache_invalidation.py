@@ -1,0 +1,102 @@
+"""Whatever the pages cache, a reader sees a change at once (issue #7, point 4).
+
+The article body is kept in the cache for a day (templates/articles/article_detail.html); the
+comments and donation prompts are read live. These tests load each page once (filling whatever
+cache there is), make the change the way the newsroom makes it, and load the page again.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from articles.factories import PublishedArticleFactory
+from comments.factories import ApprovedCommentFactory, PendingCommentFactory
+from donations.factories import DonationPromptFactory
+
+pytestmark = pytest.mark.django_db
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def page(url):
+    response = Client(headers={"user-agent": BROWSER}).get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_comment_shows_as_soon_as_a_moderator_approves_it():
+    article = PublishedArticleFactory()
+    comment = PendingCommentFactory(article=article, text="Le pont sera-t-il rouvert avant l'été ?")
+    url = article.get_absolute_url()
+    assert "Le pont sera-t-il rouvert" not in page(url)
+
+    comment.approve()
+
+    html = page(url)
+    assert "Le pont sera-t-il rouvert avant l&#x27;été ?" in html
+    assert "1 commentaire" in html
+
+
+def test_a_comment_taken_down_disappears_at_once():
+    article = PublishedArticleFactory()
+    comment = ApprovedCommentFactory(article=article, text="Un commentaire publié trop vite.")
+    url = article.get_absolute_url()
+    assert "Un commentaire publié trop vite." in page(url)
+
+    comment.reject()
+
+    assert "Un commentaire publié trop vite." not in page(url)
+
+
+def test_an_edited_article_shows_at_once_on_its_page_and_the_home_page():
+    article = PublishedArticleFactory(
+        title="La crue de mars", body="<p>Le niveau monte de vingt centimètres.</p>"
+    )
+    url = article.get_absolute_url()
+    assert "vingt centimètres" in page(url)
+    assert "La crue de mars" in page(reverse("articles:home"))
+
+    article.title = "La crue de mars, bilan"
+    article.body = "<p>Le niveau est monté de quarante centimètres.</p>"
+    article.save()
+
+    html = page(url)
+    assert "quarante centimètres" in html
+    assert "vingt centimètres" not in html
+    assert "La crue de mars, bilan" in html
+    assert "La crue de mars, bilan" in page(reverse("articles:home"))
+
+
+def test_an_unpublished_article_leaves_the_pages_at_once():
+    article = PublishedArticleFactory(title="Une brève retirée")
+    url = article.get_absolute_url()
+    assert "Une brève retirée" in page(reverse("articles:home"))
+    page(url)
+
+    article.unpublish()
+
+    assert Client(headers={"user-agent": BROWSER}).get(url).status_code == 404
+    assert "Une brève retirée" not in page(reverse("articles:home"))
+
+
+def test_a_new_donation_prompt_shows_at_once_and_leaves_when_switched_off():
+    article = PublishedArticleFactory()
+    url = article.get_absolute_url()
+    assert "Soutenez la rédaction du Val" not in page(url)
+
+    prompt = DonationPromptFactory(message="Soutenez la rédaction du Val dès {minimum}.")
+
+    assert "Soutenez la rédaction du Val" in page(url)
+
+    prompt.is_active = False
+    prompt.save()
+
+    assert "Soutenez la rédaction du Val" not in page(url)

@@ -1,0 +1,110 @@
+"""Query budgets of the pages readers and moderators load most (issue #7, point 5).
+
+Each page runs an exact number of SQL queries that does not grow with the data behind it: 0, 10
+or 200 comments on an article, 1 or 30 articles in a list, 0 or 200 comments in the moderation
+queue. The numbers are those of a page served a second time (per-process caches warm, as in
+production); timings belong in bench/, never here. When a page's budget changes on purpose,
+change its number here and say why in the commit.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from articles.factories import PublishedArticleFactory, SectionFactory, UserFactory
+from comments.factories import ApprovedCommentFactory, PendingCommentFactory
+from donations.factories import DonationPromptFactory
+
+pytestmark = pytest.mark.django_db
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
+
+# The article page: the article, its view (+1, then read back), the navigation's sections, the
+# donation prompt (drawn, then its impression counted), the moderation policy, the comment count,
+# the page of comments, and the captcha the form shows (django-simple-captcha stores each one).
+# Issue #7 asks for at most 6: see the benchmark's report for what would get it there.
+ARTICLE_QUERIES = 10
+# The lists: the article count (pagination), the navigation's sections, the page of articles
+# (section and author joined), and the home page's "most read" box or the section itself.
+HOME_QUERIES = 4
+SECTION_QUERIES = 4
+# The admin's comment list for a superuser: session, user, counts for the status filter and the
+# pagination, the page of comments with their articles, the article filter and date hierarchy.
+MODERATION_QUERIES = 8
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+
+
+def listing(queries):
+    """The SQL a request ran, shown in full when a budget assertion fails."""
+    return "\n".join(f"{n}. {sql[:300]}" for n, sql in enumerate(queries, 1))
+
+
+def queries_of(client, url):
+    """Queries of the second identical request, and its response."""
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [query["sql"] for query in captured.captured_queries], response
+
+
+def reader():
+    return Client(headers={"user-agent": BROWSER})
+
+
+@pytest.mark.parametrize("comments", [0, 10, 200])
+def test_the_article_page_runs_the_same_queries_whatever_its_comments(comments):
+    DonationPromptFactory()
+    article = PublishedArticleFactory(tags=["rivière", "budget"])
+    ApprovedCommentFactory.create_batch(comments, article=article)
+    PendingCommentFactory.create_batch(3, article=article)
+
+    queries, response = queries_of(reader(), article.get_absolute_url())
+
+    assert len(queries) == ARTICLE_QUERIES, listing(queries)
+    assert response.context["comment_count"] == comments
+
+
+@pytest.mark.parametrize("articles", [1, 30])
+def test_the_home_page_runs_the_same_queries_whatever_the_archive(articles):
+    authors = UserFactory.create_batch(3)
+    for n in range(articles):
+        article = PublishedArticleFactory(author=authors[n % 3], tags=["eau"])
+        ApprovedCommentFactory.create_batch(2, article=article)
+
+    queries, response = queries_of(reader(), reverse("articles:home"))
+
+    assert len(queries) == HOME_QUERIES, listing(queries)
+    assert len(response.context["object_list"]) == min(articles, 12)
+
+
+@pytest.mark.parametrize("articles", [1, 30])
+def test_the_section_page_runs_the_same_queries_whatever_the_archive(articles):
+    section = SectionFactory()
+    PublishedArticleFactory.create_batch(articles, section=section)
+    PublishedArticleFactory.create_batch(5)  # other sections, not listed
+
+    queries, response = queries_of(reader(), section.get_absolute_url())
+
+    assert len(queries) == SECTION_QUERIES, listing(queries)
+    assert len(response.context["object_list"]) == min(articles, 12)
+
+
+@pytest.mark.parametrize("comments", [0, 10, 200])
+def test_the_moderation_queue_runs_the_same_queries_whatever_its_length(comments, admin_client):
+    articles = PublishedArticleFactory.create_batch(3)
+    for n in range(comments):
+        PendingCommentFactory(article=articles[n % 3])
+    ApprovedCommentFactory.create_batch(5, article=articles[0])
+
+    queries, response = queries_of(admin_client, reverse("admin:comments_comment_changelist"))
+
+    assert len(queries) == MODERATION_QUERIES, listing(queries)
+    assert response.context["cl"].result_count == comments
