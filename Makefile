@@ -40,6 +40,7 @@ messages: install
 	$(BIN)/python manage.py makemessages --locale fr --locale en --no-obsolete --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*'
 	@# English is the source language: its catalogue maps each message to itself.
 	msgen --output-file=locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
+	msgattrib --clear-fuzzy --output-file=locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
 	$(MAKE) compilemessages
 
 demo: compilemessages
