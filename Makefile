@@ -39,8 +39,9 @@ compilemessages: install
 messages: install
 	$(BIN)/python manage.py makemessages --locale fr --locale en --no-obsolete --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*'
 	@# English is the source language: its catalogue maps each message to itself.
+	@# Fuzzy guesses are emptied first, so that msgen fills them with the English itself.
+	msgattrib --clear-fuzzy --empty --output-file=locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
 	msgen --output-file=locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
-	msgattrib --clear-fuzzy --output-file=locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
 	$(MAKE) compilemessages
 
 demo: compilemessages
