@@ -270,6 +270,14 @@ class Article(models.Model):
         if not self.slug:
             self.slug = slugify(self.title)[:200]
         self.body = sanitize_html(self.body)
+        if self.pk and not self._state.adding and kwargs.get("update_fields") is None:
+            # The view count belongs to the readers: an editor's copy, loaded before the latest
+            # views were counted, must not write its stale figure back.
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.attname != "view_count"
+            ]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

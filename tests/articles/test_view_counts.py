@@ -217,3 +217,17 @@ def test_fifty_concurrent_readers_add_exactly_fifty_views():
     assert errors == []
     assert statuses == [200] * readers
     assert views_of(article) == readers
+
+
+def test_an_editors_save_never_writes_back_a_stale_view_count():
+    article = PublishedArticleFactory()
+    editors_copy = Article.objects.get(pk=article.pk)
+    for _ in range(3):
+        article.record_view()
+
+    editors_copy.title = "Titre corrigé"
+    editors_copy.save()
+
+    article.refresh_from_db()
+    assert article.title == "Titre corrigé"
+    assert article.view_count == 3
