@@ -11,6 +11,9 @@ import pytest
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+MOBILE = {"width": 390, "height": 844}
+TIMEOUT_MS = 10_000
 
 
 def pytest_collection_modifyitems(items):
@@ -41,19 +44,46 @@ def browser():
                 "--disable-background-networking",
                 "--disable-component-update",
                 "--disable-sync",
+                # Nothing leaves the machine: every host but the live server fails to resolve.
+                # Tests that follow a link elsewhere answer it themselves with page.route().
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
             ],
         )
         yield browser
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def reader_user_agent(browser):
+    # Headless Chromium says "HeadlessChrome", which the view counter rightly takes for a robot.
+    # Readers use the ordinary browser, so the tests present its user agent.
+    return (
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        f"Chrome/{browser.version} Safari/537.36"
+    )
+
+
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+def new_page(browser, reader_user_agent):
+    """Open a page in a fresh browser context: its own cookies, as another person would."""
+    contexts = []
+
+    def open_page(*, viewport=DESKTOP, locale="fr-FR", **options):
+        context = browser.new_context(
+            viewport=viewport, locale=locale, user_agent=reader_user_agent, **options
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
 
 
 @pytest.fixture

@@ -11,6 +11,6 @@ def test_home_page_in_a_real_browser(live_server, page, axe):
     page.goto(live_server.url + "/")
 
     assert page.locator("html").get_attribute("lang") == "fr"
-    page.get_by_role("link", name=article.title).click()
+    page.get_by_role("link", name=article.title).first.click()
     assert page.locator("h1").inner_text() == article.title
     assert axe(page) == []
