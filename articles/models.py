@@ -2,7 +2,7 @@ import reversion
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -96,6 +96,30 @@ class ArticleQuerySet(models.QuerySet):
 
     def drafts(self):
         return self.filter(status=Article.Status.DRAFT)
+
+    def returned(self):
+        """Drafts that came back from an editor: their latest event is a send-back or an
+        unpublication. A draft that was never submitted, or that its author took back to work on
+        after an editor's note and submitted again, is not in it."""
+        latest = ArticleEvent.objects.filter(article=models.OuterRef("pk")).order_by(
+            "-created_at", "-pk"
+        )
+        return (
+            self.drafts()
+            .annotate(last_event=models.Subquery(latest.values("action")[:1]))
+            .filter(last_event__in=[ArticleEvent.Action.SENT_BACK, ArticleEvent.Action.UNPUBLISHED])
+        )
+
+    def editable_by(self, user):
+        """The articles `user` may change: every one for editors, their own unpublished ones for
+        journalists, none for the others."""
+        if not user.has_perm("articles.change_article"):
+            return self.none()
+        if user.has_perm("articles.change_any_article"):
+            return self.all()
+        return self.filter(
+            author=user, status__in=[Article.Status.DRAFT, Article.Status.IN_REVIEW]
+        )
 
     def in_review(self):
         return self.filter(status=Article.Status.IN_REVIEW)
@@ -247,6 +271,12 @@ class Article(models.Model):
         ordering = ["-published_at", "-created_at"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        # What separates an editor from a journalist (see newsroom/roles.py).
+        permissions = [
+            ("publish_article", _("Can publish, schedule, unpublish and send back articles")),
+            ("change_any_article", _("Can edit any article, whatever its author and status")),
+            ("restore_article", _("Can restore an earlier version of an article")),
+        ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
             models.Index(fields=["section", "status", "-published_at"], name="article_section_idx"),
@@ -318,16 +348,37 @@ class Article(models.Model):
     def get_author_url(self):
         return reverse("articles:author", kwargs={"username": self.author.get_username()})
 
+    def editable_by(self, user):
+        """Whether `user` may change this article: editors any, journalists their own while it
+        is a draft or in review."""
+        if not user.has_perm("articles.change_article"):
+            return False
+        if user.has_perm("articles.change_any_article"):
+            return True
+        return self.author_id == user.pk and self.status in (
+            self.Status.DRAFT,
+            self.Status.IN_REVIEW,
+        )
+
     # --- Workflow: draft -> in review -> published, and back to draft. -------------------------
     # Each step is saved as a revision signed by `by`, whoever calls it (admin button, action,
-    # a future view or command).
+    # a future view or command), and recorded in the article's audit trail (ArticleEvent).
 
     def submit_for_review(self, *, by=None):
         """Hand a draft to the editors."""
         if self.status != self.Status.DRAFT:
             raise ArticleStateError(_("Only a draft can be submitted for review."))
         self.status = self.Status.IN_REVIEW
-        self._save_step(by, _("Submitted for review"), ["status"])
+        self._save_step(by, _("Submitted for review"), ["status"], ArticleEvent.Action.SUBMITTED)
+
+    def send_back(self, *, by=None, note=""):
+        """Return an article in review to its author as a draft, with the editor's note."""
+        if self.status != self.Status.IN_REVIEW:
+            raise ArticleStateError(_("Only an article in review can be sent back."))
+        self.status = self.Status.DRAFT
+        self._save_step(
+            by, _("Sent back to the author"), ["status"], ArticleEvent.Action.SENT_BACK, note
+        )
 
     def publish(self, *, by=None, at=None):
         """Publish now, or schedule for `at`; readers see it once that time has come.
@@ -339,24 +390,32 @@ class Article(models.Model):
             raise ArticleStateError(_("This article is already published."))
         self.status = self.Status.PUBLISHED
         self.published_at = at or self.published_at or timezone.now()
-        comment = _("Scheduled") if self.published_at > timezone.now() else _("Published")
-        self._save_step(by, comment, ["status", "published_at"])
+        if self.published_at > timezone.now():
+            comment, action = _("Scheduled"), ArticleEvent.Action.SCHEDULED
+        else:
+            comment, action = _("Published"), ArticleEvent.Action.PUBLISHED
+        self._save_step(by, comment, ["status", "published_at"], action)
 
     def unpublish(self, *, by=None):
         """Take the article back to draft: readers get a 404 until it is published again."""
         if self.status != self.Status.PUBLISHED:
             raise ArticleStateError(_("Only a published article can be unpublished."))
         self.status = self.Status.DRAFT
-        self._save_step(by, _("Unpublished"), ["status"])
+        self._save_step(by, _("Unpublished"), ["status"], ArticleEvent.Action.UNPUBLISHED)
 
-    def _save_step(self, by, comment, fields):
-        with reversion.create_revision():
+    def _save_step(self, by, comment, fields, action, note=""):
+        with transaction.atomic(), reversion.create_revision():
             self.save(update_fields=[*fields, "updated_at"])
             # The revision stores the whole article: the version list reads as its history.
             reversion.add_to_revision(self)
             if by is not None:
                 reversion.set_user(by)
             reversion.set_comment(str(comment))
+            self.record(action, by=by, note=note)
+
+    def record(self, action, *, by=None, note=""):
+        """Add a line to the article's audit trail."""
+        return ArticleEvent.objects.create(article=self, action=action, actor=by, note=note)
 
     # --- Renditions ---------------------------------------------------------------------------
 
@@ -407,3 +466,55 @@ class Article(models.Model):
     def record_view(self):
         """Add one view atomically in the database, without touching any other field."""
         Article.objects.filter(pk=self.pk).update(view_count=F("view_count") + 1)
+
+
+class ArticleEvent(models.Model):
+    """One line of an article's audit trail: who did what to it, and when.
+
+    Revisions keep the article's content; events keep the newsroom's decisions, in a table the
+    dashboard can query ("what came back from review") and that outlives pruned revisions.
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        SUBMITTED = "submitted", _("Submitted for review")
+        SENT_BACK = "sent_back", _("Sent back to the author")
+        PUBLISHED = "published", _("Published")
+        SCHEDULED = "scheduled", _("Scheduled")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+        RESTORED = "restored", _("Earlier version restored")
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="events", verbose_name=_("article")
+    )
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    # Someone who leaves keeps their decisions on record, without a name.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="article_events",
+        verbose_name=_("by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("article event")
+        verbose_name_plural = _("article events")
+        indexes = [
+            # An article's trail, and its latest event (the dashboard's "came back" rule).
+            models.Index(fields=["article", "-created_at"], name="articleevent_article_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.article}"
+
+    def get_absolute_url(self):
+        return self.article.get_absolute_url()
+
+    @property
+    def actor_name(self):
+        return byline_for(self.actor) if self.actor else _("a former staff member")

@@ -3,6 +3,9 @@
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from newsroom import roles
 
 
 @dataclass(frozen=True)
@@ -13,19 +16,28 @@ class DemoAccount:
     first_name: str
     last_name: str
     is_superuser: bool = False
+    #: The role's group (newsroom/roles.py); the superuser needs none.
+    group: str = ""
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount("journalist", "claire", "demo-claire-2024", "Claire", "Mercier"),
-    DemoAccount("editor", "hugo", "demo-hugo-2024", "Hugo", "Lambert"),
-    DemoAccount("moderator", "nadia", "demo-nadia-2024", "Nadia", "Benali"),
+    DemoAccount(
+        "journalist", "claire", "demo-claire-2024", "Claire", "Mercier", group=roles.JOURNALIST
+    ),
+    DemoAccount("editor", "hugo", "demo-hugo-2024", "Hugo", "Lambert", group=roles.EDITOR),
+    DemoAccount(
+        "moderator", "nadia", "demo-nadia-2024", "Nadia", "Benali", group=roles.MODERATOR
+    ),
     DemoAccount("admin", "admin", "demo-admin-2024", "Sam", "Roussel", is_superuser=True),
 ]
 
 
 def ensure_accounts():
-    """Create the demo accounts once; return them by role. Existing passwords are kept."""
+    """Create the demo accounts once, each in its role's group; return them by role. Existing
+    passwords are kept."""
     User = get_user_model()
+    # The groups exist after migrate; sync here too so the demo never depends on the order.
+    roles.sync(exact=False)
     accounts = {}
     for account in DEMO_ACCOUNTS:
         user, created = User.objects.get_or_create(
@@ -41,5 +53,7 @@ def ensure_accounts():
         if created:
             user.set_password(account.password)
             user.save(update_fields=["password"])
+        if account.group:
+            user.groups.add(Group.objects.get(name=account.group))
         accounts[account.role] = user
     return accounts
