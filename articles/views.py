@@ -136,10 +136,9 @@ class ArticleDetailView(DetailView):
         self.object = self.get_object()
         self.is_preview = not self.object.is_published
         if self.counts_as_view():
+            # The count comes back from the database with the increment, so the page shows the
+            # views of everyone who came in meanwhile too.
             self.object.record_view()
-            # Read the count back rather than adding one locally, so the page shows the views of
-            # everyone who came in meanwhile too.
-            self.object.refresh_from_db(fields=["view_count"])
         context = self.get_context_data(object=self.object, is_preview=self.is_preview)
         response = self.render_to_response(context)
         if self.is_preview:

@@ -156,7 +156,9 @@ def test_a_view_writes_only_the_count():
 
     writes = [q["sql"] for q in queries if q["sql"].startswith("UPDATE") and "articles" in q["sql"]]
     assert len(writes) == 1
-    assert writes[0].startswith('UPDATE "articles_article" SET "view_count" = (')
+    assert writes[0].startswith(
+        'UPDATE "articles_article" SET view_count = view_count + 1 WHERE id = '
+    )
 
 
 def test_a_view_never_overwrites_an_editors_concurrent_change():
