@@ -1,15 +1,18 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from .forms import ArticleAdminForm
-from .models import Article, ArticleStateError, AuthorProfile, Section
+from .models import Article, ArticleEvent, ArticleStateError, AuthorProfile, Section
 
 # name of the submit button -> (model method, label). The change form shows the steps that apply
 # to the article's status; each one saves the form first, then calls the model method.
@@ -17,16 +20,26 @@ WORKFLOW_STEPS = {
     "submit_for_review": _("Save and submit for review"),
     "publish": _("Save and publish"),
     "unpublish": _("Unpublish"),
+    "send_back": _("Send back to the author"),
 }
 STEP_DONE = {
     "submit_for_review": _("“%(title)s” is now waiting for review."),
     "publish": _("“%(title)s” is published."),
     "unpublish": _("“%(title)s” is unpublished: readers no longer see it."),
+    "send_back": _("“%(title)s” is back with its author as a draft."),
 }
 STEPS_BY_STATUS = {
     Article.Status.DRAFT: ["submit_for_review", "publish"],
-    Article.Status.IN_REVIEW: ["publish"],
+    Article.Status.IN_REVIEW: ["publish", "send_back"],
     Article.Status.PUBLISHED: ["unpublish"],
+}
+# What a step needs beyond the right to change the article. Journalists may submit their own
+# drafts; publishing (and scheduling), unpublishing and sending back are editors' decisions.
+STEP_PERMISSIONS = {
+    "submit_for_review": None,
+    "publish": "articles.publish_article",
+    "unpublish": "articles.publish_article",
+    "send_back": "articles.publish_article",
 }
 
 
@@ -80,8 +93,9 @@ class ArticleAdmin(VersionAdmin):
         "view_count",
         "created_at",
         "updated_at",
+        "audit_trail",
     ]
-    actions = ["submit_for_review", "publish", "unpublish"]
+    actions = ["submit_for_review", "publish", "unpublish", "send_back"]
     save_on_top = True
 
     class Media:
@@ -107,6 +121,7 @@ class ArticleAdmin(VersionAdmin):
             _("Metadata"),
             {"fields": ["tags", "comments_open", "view_count", "created_at", "updated_at"]},
         ),
+        (_("Audit trail"), {"fields": ["audit_trail"]}),
     ]
 
     def get_queryset(self, request):
@@ -121,34 +136,120 @@ class ArticleAdmin(VersionAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        hidden = set()
         if obj is None:
-            # A new article is signed by whoever writes it (see save_model).
-            fieldsets = [
-                (name, {**options, "fields": [f for f in options["fields"] if f != "author"]})
-                for name, options in fieldsets
-            ]
+            # A new article is signed by whoever writes it (see save_model), and has no trail.
+            hidden |= {"author", "audit_trail"}
+        fieldsets = [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for name, options in fieldsets
+            if [f for f in options["fields"] if f not in hidden]
+        ]
+        if (
+            obj is not None
+            and obj.status == Article.Status.IN_REVIEW
+            and self.has_publish_permission(request)
+            and self.has_change_permission(request, obj)
+        ):
+            name, options = fieldsets[2]
+            fieldsets[2] = (name, {**options, "fields": [*options["fields"], "review_note"]})
         return fieldsets
+
+    # --- Who may do what ------------------------------------------------------------------
+    # Permissions come from the roles (newsroom/roles.py); the rules that depend on the article
+    # are checked here, on the server, for every form, button, action and revision view.
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            # Only editors publish and schedule: a journalist's post cannot set the date.
+            readonly.append("published_at")
+        if not request.user.has_perm("articles.change_any_article"):
+            readonly.append("author")
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or obj.editable_by(request.user)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_article")
+
+    def has_restore_permission(self, request):
+        return request.user.has_perm("articles.restore_article")
+
+    def may_take_step(self, request, step):
+        if step not in STEP_PERMISSIONS:
+            return False
+        needed = STEP_PERMISSIONS[step]
+        return needed is None or request.user.has_perm(needed)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        step = request.POST.get("_workflow") if request.method == "POST" else None
+        if step and not self.may_take_step(request, step):
+            raise PermissionDenied
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_object(self, request, object_id, from_field=None):
+        if request.method == "POST" and object_id is not None:
+            # Saving holds the article's row until the transaction ends, so that two people
+            # saving at once are checked one after the other (see ArticleAdminForm.clean).
+            list(Article.objects.select_for_update().filter(pk=unquote(object_id)).values("pk"))
+        return super().get_object(request, object_id, from_field)
+
+    # django-reversion's views restore an old version: editors only, whatever the method.
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        if not self.has_restore_permission(request):
+            raise PermissionDenied
+        request.restoring_version = self._version_label(version_id)
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not self.has_restore_permission(request):
+            raise PermissionDenied
+        request.restoring_version = self._version_label(version_id)
+        return super().recover_view(request, version_id, extra_context)
+
+    def _version_label(self, version_id):
+        version = Version.objects.filter(pk=version_id).select_related("revision").first()
+        if version is None:
+            return ""
+        saved = date_format(timezone.localtime(version.revision.date_created), "DATETIME_FORMAT")
+        return _("The version saved on %(date)s") % {"date": saved}
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not self.has_restore_permission(request):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
 
     def save_model(self, request, obj, form, change):
         if not change and not obj.author_id:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+        restoring = getattr(request, "restoring_version", None)
+        if restoring is not None:
+            obj.record(ArticleEvent.Action.RESTORED, by=request.user, note=restoring)
+        elif not change:
+            obj.record(ArticleEvent.Action.CREATED, by=request.user)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance
         step = request.POST.get("_workflow")
         if step in STEPS_BY_STATUS.get(article.status, []):
-            self._apply(request, article, step)
+            options = {"note": form.cleaned_data.get("review_note", "")}
+            self._apply(request, article, step, **(options if step == "send_back" else {}))
         if "image" in form.changed_data and article.image:
             # Make every rendition now, so that the first reader does not wait for them.
             transaction.on_commit(
                 lambda: [rendition.generate() for rendition in article.renditions()]
             )
 
-    def _apply(self, request, article, step):
+    def _apply(self, request, article, step, **options):
         try:
-            getattr(article, step)(by=request.user)
+            getattr(article, step)(by=request.user, **options)
         except ArticleStateError as error:
             self.message_user(request, str(error), messages.WARNING)
             return
@@ -170,8 +271,11 @@ class ArticleAdmin(VersionAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         status = obj.status if obj is not None else Article.Status.DRAFT
+        may_change = self.has_change_permission(request, obj) if obj else True
         context["workflow_steps"] = [
-            (step, WORKFLOW_STEPS[step]) for step in STEPS_BY_STATUS.get(status, [])
+            (step, WORKFLOW_STEPS[step])
+            for step in STEPS_BY_STATUS.get(status, [])
+            if may_change and self.may_take_step(request, step)
         ]
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -205,6 +309,35 @@ class ArticleAdmin(VersionAdmin):
             article.image_alt,
         )
 
+    @admin.display(description=_("audit trail"))
+    def audit_trail(self, article):
+        events = list(article.events.select_related("actor__author_profile"))
+        if not events:
+            return _("Nothing recorded yet.")
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    date_format(timezone.localtime(event.created_at), "DATETIME_FORMAT"),
+                    event.get_action_display(),
+                    event.actor_name,
+                    event.note,
+                )
+                for event in events
+            ),
+        )
+        return format_html(
+            '<table class="article-audit-trail"><thead><tr><th scope="col">{}</th>'
+            '<th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            _("when"),
+            _("what"),
+            _("by"),
+            _("note"),
+            rows,
+        )
+
     @admin.display(description=_("approved comments"), ordering="approved_comment_count")
     def approved_comments(self, article):
         return getattr(article, "approved_comment_count", 0)
@@ -224,12 +357,26 @@ class ArticleAdmin(VersionAdmin):
     # --- Actions ------------------------------------------------------------------------------
 
     def _bulk(self, request, queryset, step, done_message):
-        done = skipped = 0
+        done = skipped = refused = 0
         for article in queryset:
-            if self._apply_quietly(request, article, step):
+            if not self.has_change_permission(request, article):
+                # A hand-made post may name articles the user only sees: not theirs to move.
+                refused += 1
+            elif self._apply_quietly(request, article, step):
                 done += 1
             else:
                 skipped += 1
+        if refused:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d article was left alone: you may not change it.",
+                    "%(count)d articles were left alone: you may not change them.",
+                    refused,
+                )
+                % {"count": refused},
+                messages.ERROR,
+            )
         if done:
             self.message_user(request, done_message(done) % {"count": done}, messages.SUCCESS)
         if skipped:
@@ -264,7 +411,7 @@ class ArticleAdmin(VersionAdmin):
             ),
         )
 
-    @admin.action(description=_("Publish the selected articles"), permissions=["change"])
+    @admin.action(description=_("Publish the selected articles"), permissions=["publish"])
     def publish(self, request, queryset):
         self._bulk(
             request,
@@ -277,7 +424,7 @@ class ArticleAdmin(VersionAdmin):
             ),
         )
 
-    @admin.action(description=_("Unpublish the selected articles"), permissions=["change"])
+    @admin.action(description=_("Unpublish the selected articles"), permissions=["publish"])
     def unpublish(self, request, queryset):
         self._bulk(
             request,
@@ -285,5 +432,20 @@ class ArticleAdmin(VersionAdmin):
             "unpublish",
             lambda n: ngettext(
                 "%(count)d article unpublished.", "%(count)d articles unpublished.", n
+            ),
+        )
+
+    @admin.action(
+        description=_("Send the selected articles back to their authors"), permissions=["publish"]
+    )
+    def send_back(self, request, queryset):
+        self._bulk(
+            request,
+            queryset,
+            "send_back",
+            lambda n: ngettext(
+                "%(count)d article sent back to its author.",
+                "%(count)d articles sent back to their authors.",
+                n,
             ),
         )

@@ -1,5 +1,12 @@
 from django import forms
 from django.contrib.admin.widgets import AdminFileWidget
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import truncatechars
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import strip_tags
+from django.utils.text import get_text_list
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .images import ArticleImageField
@@ -14,6 +21,15 @@ class ArticleAdminForm(forms.ModelForm):
         required=False,
         widget=AdminFileWidget,
         help_text=_("A photo in JPEG, PNG or WebP. Its location and camera data are removed."),
+    )
+    # The saved state the form was filled from (see Article.version_token). A post without it is
+    # not checked: the check protects people from each other, it is not a permission.
+    version_token = forms.CharField(required=False, widget=forms.HiddenInput)
+    review_note = forms.CharField(
+        label=_("note to the author"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent with “Send back to the author”: what to fix before the next review."),
     )
 
     class Meta:
@@ -33,3 +49,54 @@ class ArticleAdminForm(forms.ModelForm):
             "published_at",
             "comments_open",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["version_token"] = self.instance.version_token
+
+    def clean(self):
+        cleaned_data = super().clean()
+        token = cleaned_data.get("version_token")
+        if token and self.instance.pk and token != self.instance.version_token:
+            raise ValidationError(self.conflict_message(token), code="edit_conflict")
+        return cleaned_data
+
+    def conflict_message(self, token):
+        article = self.instance
+        people, changed = article.edits_since(token, FIELDS)
+        when = date_format(timezone.localtime(article.updated_at), "DATETIME_FORMAT")
+        message = ngettext(
+            "While you were editing, %(people)s saved this article (at %(when)s).",
+            "While you were editing, %(people)s saved this article (last at %(when)s).",
+            len(people) or 1,
+        ) % {"people": get_text_list(people, gettext("and")) or gettext("someone"), "when": when}
+        if changed:
+            message += " " + gettext("They changed: %(changes)s.") % {
+                "changes": "; ".join(
+                    f"{field.verbose_name} → “{_shown(article, field)}”" for field in changed
+                )
+            }
+        return (
+            message
+            + " "
+            + gettext(
+                "Your changes are not saved, so that theirs are not lost: copy what you wrote, "
+                "reload the page, and make your changes again."
+            )
+        )
+
+
+FIELDS = [*ArticleAdminForm._meta.fields, "status"]
+
+
+def _shown(article, field):
+    if field.choices:
+        value = getattr(article, f"get_{field.name}_display")()
+    elif field.is_relation:
+        value = getattr(article, field.name)
+    else:
+        value = field.value_from_object(article)
+    if hasattr(value, "tzinfo"):
+        value = date_format(timezone.localtime(value), "DATETIME_FORMAT") if value else ""
+    return truncatechars(strip_tags(str(value if value is not None else "")), 80)

@@ -1,6 +1,7 @@
 import reversion
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models import Q
@@ -18,11 +19,29 @@ from . import specs
 from .sanitize import EDITOR_EXTENSIONS, sanitize_html
 
 
+class SectionQuerySet(models.QuerySet):
+    NAVIGATION_CACHE_KEY = "articles:section-navigation"
+
+    def for_navigation(self):
+        """All sections, in order, from the cache; the signals drop it when a section changes."""
+        sections = cache.get(self.NAVIGATION_CACHE_KEY)
+        if sections is None:
+            sections = list(self.all())
+            cache.set(self.NAVIGATION_CACHE_KEY, sections, timeout=24 * 60 * 60)
+        return sections
+
+    @classmethod
+    def forget_navigation(cls):
+        cache.delete(cls.NAVIGATION_CACHE_KEY)
+
+
 class Section(models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = SectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
