@@ -1,6 +1,7 @@
 import re
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -277,10 +278,21 @@ class ModerationPolicy(models.Model):
     def get_absolute_url(self):
         return reverse("admin:comments_moderationpolicy_change", args=[self.pk])
 
+    CACHE_KEY = "comments:moderation-policy"
+
     @classmethod
     def load(cls):
-        policy, _created = cls.objects.get_or_create(pk=1)
+        """The policy, from the cache: every article page reads it. Saving it drops the copy
+        (see signals), so a change applies at once."""
+        policy = cache.get(cls.CACHE_KEY)
+        if policy is None:
+            policy, _created = cls.objects.get_or_create(pk=1)
+            cache.set(cls.CACHE_KEY, policy, timeout=60 * 60)
         return policy
+
+    @classmethod
+    def forget_cached(cls):
+        cache.delete(cls.CACHE_KEY)
 
     # --- Rules -------------------------------------------------------------------------------
 

@@ -1,8 +1,11 @@
+import datetime
 import random
+import uuid
 from decimal import Decimal, InvalidOperation
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, URLValidator
 from django.db import IntegrityError, models, transaction
@@ -79,6 +82,26 @@ class Placement(models.TextChoices):
     AFTER_PARAGRAPH = "after_paragraph", _("After a given paragraph")
 
 
+PROMPTS_CACHE_VERSION_KEY = "donations:prompts-version"
+PROMPTS_CACHE_LIFETIME = datetime.timedelta(minutes=5)
+
+
+def prompts_cache_version():
+    return cache.get_or_set(PROMPTS_CACHE_VERSION_KEY, lambda: uuid.uuid4().hex, timeout=None)
+
+
+def forget_cached_prompts():
+    """A new version makes every cached list of eligible prompts unreachable at once."""
+    cache.set(PROMPTS_CACHE_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def draw(prompts, *, rng=None):
+    """One of `prompts` drawn at random in proportion to the weights, or None."""
+    if not prompts:
+        return None
+    return (rng or random).choices(prompts, weights=[p.weight for p in prompts])[0]
+
+
 class DonationPromptQuerySet(models.QuerySet):
     def active(self, *, now=None):
         """Switched on, and within its dates (an empty date means no limit on that side)."""
@@ -110,10 +133,34 @@ class DonationPromptQuerySet(models.QuerySet):
 
     def pick(self, *, rng=None):
         """One prompt drawn at random in proportion to the weights, or None: a single query."""
-        prompts = list(self.order_by("pk"))
-        if not prompts:
-            return None
-        return (rng or random).choices(prompts, weights=[p.weight for p in prompts])[0]
+        return draw(list(self.order_by("pk")), rng=rng)
+
+    def eligible_cached(self, *, section):
+        """`eligible(section=…)` for article pages, from the cache.
+
+        Every article page asks, so the answer is kept until the next start or end date of an
+        active prompt (five minutes at most); any change to a prompt drops every copy at once
+        (see signals). Without a cache, it is one query as before.
+        """
+        now = timezone.now()
+        key = f"donations:eligible:{prompts_cache_version()}:{section}"
+        cached = cache.get(key)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        prompts = list(self.eligible(section=section, now=now).order_by("pk"))
+        valid_until = min(
+            [now + PROMPTS_CACHE_LIFETIME, *self.dates_after(now)],
+        )
+        cache.set(key, (valid_until, prompts), timeout=PROMPTS_CACHE_LIFETIME.total_seconds())
+        return prompts
+
+    def dates_after(self, now):
+        """The start and end dates still to come among switched-on prompts."""
+        bounds = self.filter(is_active=True).aggregate(
+            next_start=models.Min("starts_at", filter=Q(starts_at__gt=now)),
+            next_end=models.Min("ends_at", filter=Q(ends_at__gt=now)),
+        )
+        return [date for date in bounds.values() if date is not None]
 
     def with_stats(self):
         """Impressions, clicks and click-through rate (percent), summed in the database."""

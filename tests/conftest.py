@@ -1,10 +1,19 @@
 import pytest
+from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
 def _french_by_default(settings):
     """Every test starts as a French reader would: the site's default language."""
     settings.LANGUAGE_CODE = "fr"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache outlives each test's database transaction: start every test without it."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def pytest_runtest_setup(item):

@@ -20,8 +20,8 @@ _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u
 
 @register.inclusion_tag("includes/section_nav.html", takes_context=True)
 def section_nav(context):
-    """The sections, for the site header."""
-    return {"sections": Section.objects.all(), "request": context.get("request")}
+    """The sections, for the site header: every page shows them, so they come from the cache."""
+    return {"sections": Section.objects.for_navigation(), "request": context.get("request")}
 
 
 @register.inclusion_tag("articles/includes/most_read.html", takes_context=True)

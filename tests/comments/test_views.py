@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from comments.factories import ApprovedCommentFactory, PendingCommentFactory
-from comments.models import Comment
+from comments.models import Comment, ModerationPolicy
 
 from .conftest import comment_data, post_url
 
@@ -477,10 +477,20 @@ def test_comment_slot_runs_a_constant_number_of_queries(
     article, policy, count, django_assert_num_queries
 ):
     ApprovedCommentFactory.create_batch(count, article=article)
+    render_section(article)  # the first showing caches the policy
 
-    # The policy, the count, the page of comments, and the captcha challenge.
-    with django_assert_num_queries(4):
+    # The count, the page of comments, and the captcha challenge.
+    with django_assert_num_queries(3):
         render_section(article)
+
+
+def test_a_policy_change_applies_at_once_despite_the_cache(article, policy):
+    render_section(article)  # caches the policy
+
+    policy.close_after_days = 1
+    policy.save()
+
+    assert ModerationPolicy.load().close_after_days == 1
 
 
 def test_article_page_queries_do_not_grow_with_comments(article, policy):

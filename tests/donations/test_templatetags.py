@@ -6,7 +6,7 @@ from django.db import connection
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 
 from articles.factories import PublishedArticleFactory, SectionFactory
 from donations.factories import (
@@ -161,16 +161,55 @@ def test_rotation_follows_the_weights_over_many_requests(seeded_draw):
     ]
 
 
-def test_the_slot_costs_two_queries_whatever_the_number_of_prompts(seeded_draw):
+def test_the_slot_costs_one_update_whatever_the_number_of_prompts(seeded_draw):
     article = PublishedArticleFactory()
     for prompt in DonationPromptFactory.create_batch(30):
         PromptSectionStatFactory(prompt=prompt, section=article.section)
+    render_slot(article)  # the first showing fills the cache
 
     with CaptureQueriesContext(connection) as queries:
         render_slot(article)
 
-    # One SELECT of the eligible prompts, one UPDATE of the chosen one's counter.
-    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["SELECT", "UPDATE"]
+    # The eligible prompts come from the cache; the chosen one's counter is the only write.
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["UPDATE"]
+
+
+def test_a_new_prompt_shows_at_once_despite_the_cache(seeded_draw):
+    article = PublishedArticleFactory()
+    assert "<aside" not in render_slot(article)  # nothing to show, and that is cached
+
+    DonationPromptFactory(heading="Soutenez-nous")
+
+    assert "Soutenez-nous" in render_slot(article)
+
+
+def test_an_edited_or_retargeted_prompt_shows_at_once_despite_the_cache(seeded_draw):
+    article = PublishedArticleFactory()
+    prompt = DonationPromptFactory(heading="Avant")
+    assert "Avant" in render_slot(article)
+
+    prompt.heading = "Après"
+    prompt.save()
+    assert "Après" in render_slot(article)
+
+    prompt.sections.add(SectionFactory())
+    assert "<aside" not in render_slot(article)
+
+
+def test_a_scheduled_start_and_end_apply_on_time_despite_the_cache(seeded_draw):
+    article = PublishedArticleFactory()
+    now = timezone.now()
+    DonationPromptFactory(
+        heading="Campagne de décembre",
+        starts_at=now + datetime.timedelta(minutes=1),
+        ends_at=now + datetime.timedelta(minutes=2),
+    )
+    assert "<aside" not in render_slot(article)
+
+    with time_machine.travel(now + datetime.timedelta(seconds=61), tick=False):
+        assert "Campagne de décembre" in render_slot(article)
+    with time_machine.travel(now + datetime.timedelta(seconds=121), tick=False):
+        assert "<aside" not in render_slot(article)
 
 
 def test_after_paragraph_placement_is_marked_for_the_enhancement_script():
