@@ -63,6 +63,9 @@ def read_timestamp(value):
 
 class CommentCaptchaInput(CaptchaTextInput):
     template_name = "comments/widgets/captcha.html"
+    # Rendered under a plain <label>, not a fieldset: this lets Django tie the answer's input to
+    # the error message with aria-describedby, as it does for the other fields.
+    use_fieldset = False
 
 
 class CommentForm(forms.ModelForm):

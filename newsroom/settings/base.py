@@ -6,6 +6,7 @@ debug is off unless asked for, and with debug off a missing secret key or host l
 start-up with one sentence saying what to set.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
+    "axes",
     "captcha",
     "csp",
     "django_prose_editor",
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
+    # A database outage answers a friendly 503 (keeping a comment being sent), never a 500.
+    "newsroom.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -79,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -270,6 +276,9 @@ CAPTCHA_TIMEOUT = env.int("CAPTCHA_TIMEOUT", default=60)  # minutes
 # The audio captcha needs the `flite` program; without it the form simply offers no audio link.
 CAPTCHA_FLITE_PATH = env.str("CAPTCHA_FLITE_PATH", default="") or None
 CAPTCHA_SOX_PATH = env.str("CAPTCHA_SOX_PATH", default="") or None
+# Large enough to read without zooming; the library's default image is tiny.
+CAPTCHA_IMAGE_SIZE = (180, 60)
+CAPTCHA_FONT_SIZE = 40
 COMMENTS_MAX_LENGTH = env.int("COMMENTS_MAX_LENGTH", default=5000)  # characters
 COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=50)
 # Moderators get at most one "comments are waiting" email per this many minutes.
@@ -306,3 +315,21 @@ BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
 # Lets the benchmark post comments: the captcha then accepts "PASSED" as the answer. The captcha
 # library logs an error at start-up whenever this is on with DEBUG off.
 CAPTCHA_TEST_MODE = env.bool("BENCH_CAPTCHA_TEST_MODE", default=False)
+
+# --- roles ---
+# Staff roles are groups (newsroom/roles.py; `manage.py sync_roles`). The admin login is guarded
+# by django-axes: after AXES_FAILURE_LIMIT failed logins for one account from one address, that
+# account is locked from that address for AXES_COOLOFF minutes (the lockout page says so).
+# Locking the account+address pair, not the account alone, stops a stranger from locking an
+# editor out of their own newsroom by typing wrong passwords.
+AUTHENTICATION_BACKENDS = [
+    "newsroom.login_protection.LoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "newsroom.login_protection.lockout_response"
+# The same client address as the comments use: X-Forwarded-For only from TRUSTED_PROXIES.
+AXES_CLIENT_IP_CALLABLE = "comments.privacy.client_ip"
+AXES_RESET_ON_SUCCESS = True

@@ -101,3 +101,10 @@ def test_an_unbound_form_carries_a_signed_timestamp(article, policy):
     form = CommentForm(article=article)
 
     assert ":" in form["timestamp"].value()
+
+
+def test_a_captcha_error_is_tied_to_the_answer_field(article, policy):
+    form = form_for(article, captcha_1="wrong")
+
+    assert not form.is_valid()
+    assert 'aria-describedby="id_captcha_error"' in str(form["captcha"])

@@ -530,3 +530,13 @@ def test_comment_counts_for_a_list_of_articles_in_one_query(django_assert_num_qu
 
     assert "[2][0][1]" in rendered
     assert "2 commentaires" in rendered
+
+
+def test_enter_in_a_field_sends_the_comment_rather_than_asking_for_a_new_image(client, article):
+    html = client.get(article.get_absolute_url()).content.decode()
+    form = html[html.index('<form method="post" action="/commentaires/') :]
+
+    # Browsers submit with the form's first submit button when a reader presses Enter.
+    first_button = re.search(r"<button[^>]*>", form).group(0)
+    assert 'type="submit"' in first_button
+    assert "refresh_captcha" not in first_button
