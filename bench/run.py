@@ -103,6 +103,16 @@ class Database:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
 
+    def keep(self, dataset, folder):
+        """Keep the database for a closer look: PostgreSQL's stays, SQLite's is copied."""
+        if self.name == "sqlite":
+            import sqlite3
+
+            source = Path(self.url(dataset).removeprefix("sqlite:///"))
+            with contextlib.closing(sqlite3.connect(source)) as conn:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            shutil.copy(source, folder / source.name)
+
     def drop(self, dataset):
         if self.name == "postgres":
             import psycopg
@@ -479,9 +489,16 @@ def run_dataset(database, dataset, options, base_env, port, workdir):
     result["peak_rss_mb"] = round(max(server.peaks.values(), default=0.0), 1)
 
     log(f"{database.name} / {dataset}: SQL queries per page, admin moderation queue")
-    result["queries"] = probe(env, "queries")
-    result["admin"] = probe(env, "admin")
-    if not options.keep:
+    # The shared tree moves while the benchmark runs: a probe that fails is reported, not fatal.
+    for name, default in (("queries", {}), ("admin", None)):
+        try:
+            result[name] = probe(env, name)
+        except RuntimeError as error:
+            log(f"  probe {name} failed: {str(error).splitlines()[-1]}")
+            result[name] = default if default is not None else {"error": "probe failed"}
+    if options.keep:
+        database.keep(dataset, RESULTS)
+    else:
         database.drop(dataset)
     return result
 
@@ -662,7 +679,9 @@ def counter_checks(runs):
                 )
             )
         for name, figures in run["endpoints"].items():
-            if name not in ("article", "comment") and figures["errors"]:
+            if not figures.get("requests"):
+                checks.append((label, False, f"{name}: no answer within wrk's 5 s timeout"))
+            elif name not in ("article", "comment") and figures["errors"]:
                 checks.append((label, False, f"{name}: {figures['errors']} errors or non-2xx/3xx"))
     return checks
 
@@ -714,7 +733,11 @@ def main():
     parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per endpoint")
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8201)))
-    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL databases")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the databases (PostgreSQL's stay, SQLite's are copied to bench/results/)",
+    )
     options = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: `make bench` installs it (apt-get install wrk).")
