@@ -311,7 +311,10 @@ class ArticleAdmin(VersionAdmin):
 
     @admin.display(description=_("audit trail"))
     def audit_trail(self, article):
-        events = list(article.events.select_related("actor__author_profile"))
+        # Oldest first: the trail reads as the article's story.
+        events = list(
+            article.events.select_related("actor__author_profile").order_by("created_at", "pk")
+        )
         if not events:
             return _("Nothing recorded yet.")
         rows = format_html_join(

@@ -67,14 +67,16 @@ class ArticleAdminForm(forms.ModelForm):
         people, changed = article.edits_since(token, FIELDS)
         when = date_format(timezone.localtime(article.updated_at), "DATETIME_FORMAT")
         message = ngettext(
-            "While you were editing, %(people)s saved this article (at %(when)s).",
-            "While you were editing, %(people)s saved this article (last at %(when)s).",
+            "While you were editing, %(people)s saved this article (on %(when)s).",
+            "While you were editing, %(people)s saved this article (last on %(when)s).",
             len(people) or 1,
         ) % {"people": get_text_list(people, gettext("and")) or gettext("someone"), "when": when}
         if changed:
             message += " " + gettext("They changed: %(changes)s.") % {
                 "changes": "; ".join(
-                    f"{field.verbose_name} → “{_shown(article, field)}”" for field in changed
+                    gettext("%(field)s → “%(value)s”")
+                    % {"field": field.verbose_name, "value": _shown(article, field)}
+                    for field in changed
                 )
             }
         return (

@@ -1,3 +1,5 @@
+import datetime
+
 import reversion
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -380,12 +382,19 @@ class Article(models.Model):
         from reversion.models import Version
 
         versions = list(Version.objects.get_for_object(self).select_related("revision__user")[:50])
-        # Revisions store times to the millisecond.
-        wanted = token[:23]
+
+        def to_millisecond(moment):
+            # Revisions store times to the millisecond.
+            return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+        try:
+            wanted = to_millisecond(datetime.datetime.fromisoformat(token))
+        except ValueError:
+            wanted = None
         later, base = [], None
         for version in versions:
             stored = version.field_dict.get("updated_at")
-            if stored is not None and stored.isoformat()[:23] == wanted:
+            if stored is not None and wanted is not None and to_millisecond(stored) == wanted:
                 base = version
                 break
             later.append(version)
