@@ -25,6 +25,7 @@ from pathlib import Path
 import django
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.utils import load_backend
@@ -34,6 +35,9 @@ ARCHIVE_PREFIX = "newsroom-"
 # Rows that `migrate` rebuilds by itself, or that mean nothing once restored (sessions and
 # captcha challenges expire within the hour).
 NOT_BACKED_UP = ["contenttypes", "auth.permission", "sessions", "captcha"]
+# Rows every `migrate` makes, so an empty newsroom has them too: the staff roles' groups
+# (newsroom.roles). A restore replaces them with the archive's.
+MADE_BY_MIGRATE = {"auth.group"}
 
 
 class RestoreRefused(Exception):
@@ -197,7 +201,11 @@ def restore_backup(archive, using=DEFAULT_DB_ALIAS, force=False):
         tarfile.open(archive, mode="r:gz") as tar,
     ):
         manifest = read_manifest(tar)
-        existing = {label: count for label, count in content_counts(using).items() if count}
+        existing = {
+            label: count
+            for label, count in content_counts(using).items()
+            if count and label not in MADE_BY_MIGRATE
+        }
         existing_files = media_files(media_root)
         if (existing or existing_files) and not force:
             raise RestoreRefused(existing, len(existing_files))
@@ -210,6 +218,9 @@ def restore_backup(archive, using=DEFAULT_DB_ALIAS, force=False):
         with transaction.atomic(using=using):
             if existing:
                 call_command("flush", database=using, interactive=False, verbosity=0)
+            # migrate (and flush) made the staff roles' groups (newsroom.roles); the archive's
+            # own groups, with the permissions the newsroom gave them, take their place.
+            Group.objects.using(using).all().delete()
             call_command("loaddata", str(Path(work) / "data.json"), database=using, verbosity=0)
         if (Path(work) / "media").is_dir():
             shutil.copytree(Path(work) / "media", media_root, dirs_exist_ok=True)
