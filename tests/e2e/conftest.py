@@ -7,6 +7,13 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
+
+from articles.factories import PublishedArticleFactory, SectionFactory, StaffUserFactory
+from comments.models import ModerationPolicy
+from donations.factories import DonationPromptFactory
+
+from .steps import draw_photo
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -14,6 +21,8 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 MOBILE = {"width": 390, "height": 844}
 TIMEOUT_MS = 10_000
+# The payment provider in the tests: its pages are answered by page.route(), never fetched.
+DONATION_HOST = "https://dons.example.org"
 
 
 def pytest_collection_modifyitems(items):
@@ -112,3 +121,39 @@ def screenshot():
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), **kwargs)
 
     return take
+
+
+@pytest.fixture
+def article():
+    """The story of the reader journeys: a photo with caption and credit, a subheading, a
+    donation prompt for every section, and the comment policy as a newsroom runs it."""
+    # The typing-time rule sends a comment typed faster than this to spam; a browser driven by a
+    # test types in milliseconds, so the rule asks for one second (its limits have unit tests).
+    policy = ModerationPolicy.load()
+    policy.min_seconds_to_submit = 1
+    policy.save()
+    DonationPromptFactory(
+        heading="Soutien",
+        message="Soutenez L'Écho du Val à partir de seulement {minimum}.",
+        destination_url=f"{DONATION_HOST}/echo-du-val",
+        amount_parameter="montant",
+        suggested_amounts="5, 10, 20",
+    )
+    return PublishedArticleFactory(
+        section=SectionFactory(name="Vie locale", slug="vie-locale"),
+        author=StaffUserFactory(username="claire", first_name="Claire", last_name="Mercier"),
+        title="La passerelle du moulin rouvre après deux ans de travaux",
+        standfirst="Fermée depuis la crue, elle relie de nouveau les deux rives du bourg.",
+        body=(
+            "<p>Les piétons et les cyclistes retrouvent leur raccourci dès ce matin : la "
+            "passerelle du moulin, fermée depuis la crue de l'hiver 2024, a rouvert à 7 heures.</p>"
+            "<p>La mairie annonce une inauguration samedi, avec les écoles du bourg.</p>"
+            "<h2>Un chantier plus long que prévu</h2>"
+            "<p>Les deux piles ont dû être reprises en entier, et le tablier remplacé par un "
+            "platelage de chêne local. Le coût final dépasse d'un tiers le budget voté.</p>"
+        ),
+        image=ContentFile(draw_photo(), name="passerelle.jpg"),
+        image_caption="La passerelle vue depuis la rive gauche, au matin de la réouverture.",
+        image_credit="Claire Mercier",
+        image_alt="Une passerelle de bois au-dessus d'une rivière",
+    )

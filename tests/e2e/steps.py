@@ -1,23 +1,28 @@
 """What people do in the browser, written once for every journey."""
 
 import re
+from urllib.parse import urlsplit
 
 from captcha.models import CaptchaStore
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+from playwright.sync_api import expect
 
 from articles.factories import StaffUserFactory
+from newsroom import roles
 
 PASSWORD = "correct horse battery staple"
 
 
-def staff_user(username, *permissions):
-    """A staff account holding exactly these permissions ("app_label.codename")."""
-    user = StaffUserFactory(username=username, password=PASSWORD)
-    for permission in permissions:
-        app_label, codename = permission.split(".")
-        user.user_permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
+def staff_member(role, username, first_name, last_name):
+    """A staff account in one of the newsroom's roles (newsroom/roles.py), nothing more."""
+    roles.sync(exact=False)
+    user = StaffUserFactory(
+        username=username, first_name=first_name, last_name=last_name, password=PASSWORD
+    )
+    user.groups.add(Group.objects.get(name=role))
     return user
 
 
@@ -37,3 +42,122 @@ def captcha_answer(page):
 
 def comment_form(page):
     return page.locator("#comment-form form")
+
+
+def draw_photo(width=1600, height=900):
+    """A JPEG that looks like a photo in the screenshots: a river under a footbridge at dawn."""
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(image)
+    horizon = int(height * 0.55)
+    for y in range(horizon):  # dawn sky, from pale blue to warm orange
+        t = y / horizon
+        draw.line(
+            [(0, y), (width, y)], fill=(int(120 + 120 * t), int(160 + 50 * t), int(215 - 90 * t))
+        )
+    draw.ellipse([width * 0.68, horizon - 110, width * 0.68 + 160, horizon + 50], fill="#ffd98a")
+    hills = [(0, horizon), (width * 0.2, horizon - 120), (width * 0.45, horizon - 40)]
+    hills += [(width * 0.7, horizon - 150), (width, horizon - 60), (width, horizon)]
+    draw.polygon(hills, fill="#4d6b45")
+    for y in range(horizon, height):  # the river, darker towards the viewer
+        t = (y - horizon) / (height - horizon)
+        draw.line(
+            [(0, y), (width, y)], fill=(int(70 - 40 * t), int(110 - 50 * t), int(140 - 50 * t))
+        )
+    deck = horizon + 40
+    draw.rectangle([0, deck, width, deck + 28], fill="#6b4a2b")  # the footbridge
+    draw.line([(0, deck - 40), (width, deck - 40)], fill="#4a321d", width=8)
+    for x in range(0, width, 80):
+        draw.line([(x, deck - 40), (x, deck)], fill="#4a321d", width=6)
+    for x in (width * 0.25, width * 0.6):
+        draw.rectangle([x, deck + 28, x + 60, height], fill="#7d7a74")  # the piers
+    buffer = BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def open_article(page, live_server, article, prefix=""):
+    page.goto(f"{live_server.url}{prefix}{article.get_absolute_url()}")
+    expect(page.locator("h1")).to_have_text(article.title)
+
+
+FOCUSED = """() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    const box = el.getBoundingClientRect();
+    return {
+        html: el.outerHTML.slice(0, 160),
+        body: el === document.body,
+        visible: box.width > 0 && box.height > 0 && box.bottom > 0 && box.right > 0
+            && box.top < window.innerHeight && box.left < window.innerWidth
+            && style.visibility !== "hidden" && style.opacity !== "0",
+        outlined: (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2)
+            || style.boxShadow !== "none",
+    };
+}"""
+
+
+def press(page, key):
+    """Press a key that moves the focus; the focus must land on something a sighted keyboard user
+    sees, drawn with a visible focus indicator."""
+    page.keyboard.press(key)
+    focused = page.evaluate(FOCUSED)
+    assert not focused["body"], f"{key} lost the focus"
+    assert focused["visible"], f"{key} moved the focus out of sight: {focused['html']}"
+    assert focused["outlined"], (
+        f"{key} moved the focus without a visible outline: {focused['html']}"
+    )
+    return focused
+
+
+def tab_to(page, locator, *, key="Tab", limit=60):
+    """Press Tab (or Shift+Tab) until `locator` has the focus, checking every stop on the way."""
+    target = locator.element_handle()
+    for _ in range(limit):
+        press(page, key)
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"{limit} presses of {key} never reached {locator}")
+
+
+def serve_payment_provider(page, prompt, host):
+    """Answer the payment provider's pages inside the browser, so nothing leaves the machine;
+    return the list of its addresses the reader reached.
+
+    Playwright cannot intercept the request a redirect makes (microsoft/playwright#3993), so the
+    newsroom's click endpoint is fetched by Playwright itself: the click is counted for real and
+    its redirect checked, then the browser is sent on by a page that refreshes to the same
+    address, a fresh navigation that page.route() does answer.
+    """
+    reached = []
+    clicks = set()
+    for language in ("fr", "en"):
+        with translation.override(language):
+            clicks.add(reverse("donations:click", args=[prompt.pk]))
+
+    def through_newsroom(route):
+        response = route.fetch(max_redirects=0)
+        assert response.status == 302, response.status
+        target = response.headers["location"]
+        assert target.startswith(f"{host}/"), target
+        headers = {"content-type": "text/html; charset=utf-8"}
+        if "set-cookie" in response.headers:
+            headers["set-cookie"] = response.headers["set-cookie"]
+        route.fulfill(
+            headers=headers,
+            body=f'<!doctype html><meta http-equiv="refresh" content="0; url={escape(target)}">',
+        )
+
+    def provider(route):
+        reached.append(route.request.url)
+        route.fulfill(
+            content_type="text/html; charset=utf-8",
+            body="<!doctype html><title>Paiement</title><h1>Page de paiement</h1>",
+        )
+
+    page.route(lambda url: urlsplit(url).path in clicks, through_newsroom)
+    page.route(f"{host}/**", provider)
+    return reached

@@ -5,60 +5,35 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from articles.factories import PublishedArticleFactory
-from comments.models import Comment, ModerationPolicy
-from donations.factories import DonationPromptFactory
-from donations.models import DonationClick
+from comments.factories import ApprovedCommentFactory
+from comments.models import Comment
+from donations.models import DonationClick, DonationPrompt
+from newsroom import roles
 
-from .conftest import MOBILE
-from .steps import captcha_answer, comment_form, log_in, staff_user
+from .conftest import DONATION_HOST, MOBILE
+from .steps import (
+    captcha_answer,
+    comment_form,
+    log_in,
+    open_article,
+    serve_payment_provider,
+    staff_member,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-DONATION_HOST = "https://dons.example.org"
 NAME_REQUIRED = "S'il vous plaît entrez votre nom ici"
 CAPTCHA_FAILED = "Captcha verification failed!"
 CAPTCHA_CONTACT = "Le score de l'utilisateur captcha a échoué. Contactez nous s'il vous plait!"
 AWAITING = "Votre commentaire est en attente de modération"
 
 
-@pytest.fixture
-def article():
-    # The typing-time rule sends a comment typed faster than this to spam; a browser driven by a
-    # test types in milliseconds, so the rule asks for one second (its limits have unit tests).
-    policy = ModerationPolicy.load()
-    policy.min_seconds_to_submit = 1
-    policy.save()
-    DonationPromptFactory(
-        heading="Soutien",
-        message="Soutenez L'Écho du Val à partir de seulement {minimum}.",
-        destination_url=f"{DONATION_HOST}/echo-du-val",
-        amount_parameter="montant",
-        suggested_amounts="5, 10, 20",
-    )
-    return PublishedArticleFactory(
-        title="La passerelle du moulin rouvre après deux ans de travaux",
-        standfirst="Fermée depuis la crue, elle relie de nouveau les deux rives du bourg.",
-        body=(
-            "<p>Les piétons retrouvent leur raccourci dès ce matin.</p>"
-            "<h2>Un chantier plus long que prévu</h2>"
-            "<p>Les piles ont dû être reprises en entier.</p>"
-        ),
-        with_image=True,
-        image_caption="La passerelle vue depuis la rive gauche, au matin de la réouverture.",
-        image_credit="Claire Mercier",
-        image_alt="Une passerelle de bois au-dessus d'une rivière",
-    )
-
-
-def open_article(page, live_server, article, prefix=""):
-    page.goto(f"{live_server.url}{prefix}{article.get_absolute_url()}")
-    expect(page.locator("h1")).to_have_text(article.title)
-
-
 def test_reader_sees_the_photo_caption_and_a_view_count_that_grows(
     live_server, page, new_page, article, screenshot
 ):
+    ApprovedCommentFactory(
+        article=article, name="Jeanne", text="Enfin ! On attendait ça depuis deux ans."
+    )
     open_article(page, live_server, article)
 
     figure = page.locator("article figure")
@@ -149,7 +124,7 @@ def test_reader_comments_past_each_error_and_a_moderator_decides(
     expect(neighbour.locator(".messages")).to_have_text(AWAITING)
 
     # The moderator's queue opens on the waiting comments, oldest first.
-    moderator = staff_user("nadia", "comments.view_comment", "comments.change_comment")
+    moderator = staff_member(roles.MODERATOR, "nadia", "Nadia", "Benali")
     desk = new_page()
     log_in(desk, live_server, moderator)
     desk.goto(f"{live_server.url}/admin/comments/comment/")
@@ -157,6 +132,8 @@ def test_reader_comments_past_each_error_and_a_moderator_decides(
     expect(rows).to_have_count(2)
     expect(rows.nth(0)).to_contain_text(text)
     expect(rows.nth(1)).to_contain_text(refused)
+    # The moderator folds the admin's menu away to give the queue the whole width.
+    desk.locator("#toggle-nav-sidebar").click()
     screenshot(desk, "moderation-queue")
 
     rows.filter(has_text=text).get_by_role("button", name="Approuver").click()
@@ -180,16 +157,7 @@ def test_reader_comments_past_each_error_and_a_moderator_decides(
 
 
 def test_reader_gives_a_suggested_amount_and_the_click_is_counted(live_server, page, article):
-    payment_pages = []
-
-    def payment_page(route):
-        payment_pages.append(route.request.url)
-        route.fulfill(
-            content_type="text/html; charset=utf-8",
-            body="<!doctype html><title>Paiement</title><h1>Page de paiement</h1>",
-        )
-
-    page.route(f"{DONATION_HOST}/**", payment_page)
+    payment_pages = serve_payment_provider(page, DonationPrompt.objects.get(), DONATION_HOST)
     open_article(page, live_server, article)
 
     prompt = page.get_by_role("complementary", name="Soutien")
@@ -204,7 +172,7 @@ def test_reader_gives_a_suggested_amount_and_the_click_is_counted(live_server, p
     assert click.section == article.section
 
     # The newsroom sees the click in its results.
-    editor = staff_user("hugo", "donations.view_donationprompt", "donations.view_donationclick")
+    editor = staff_member(roles.EDITOR, "hugo", "Hugo", "Lambert")
     log_in(page, live_server, editor)
     page.goto(f"{live_server.url}/admin/donations/donationprompt/")
     row = page.locator("#result_list tbody tr")
