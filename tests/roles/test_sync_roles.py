@@ -85,3 +85,19 @@ def test_group_names_are_translated_for_display():
     assert str(roles.label(roles.JOURNALIST)) == "Journaliste"
     assert str(roles.label(roles.EDITOR)) == "Éditeur"
     assert str(roles.label(roles.MODERATOR)) == "Modérateur"
+
+
+def test_the_admin_shows_the_roles_by_their_translated_names(client, people):
+    from django.urls import reverse
+
+    client.force_login(people["superuser"])
+
+    groups = client.get(reverse("admin:auth_group_changelist")).content.decode()
+    users = client.get(reverse("admin:auth_user_changelist")).content.decode()
+    form = client.get(reverse("admin:auth_user_change", args=[people["journalist"].pk]))
+
+    assert '<td class="field-name">Journalist</td>' in groups
+    assert "Journaliste" in groups
+    assert '<td class="field-roles_column">Modérateur</td>' in users
+    labels = [label for _value, label in form.context["adminform"].form.fields["groups"].choices]
+    assert sorted(labels) == ["Journaliste", "Modérateur", "Éditeur"]
