@@ -60,7 +60,6 @@ class ArticleFactory(DjangoModelFactory):
     author = factory.SubFactory(StaffUserFactory)
     status = Article.Status.DRAFT
 
-
     class Params:
         # `ArticleFactory(with_image=True)`: a real 1600×900 JPEG drawn by Pillow, with alt text.
         with_image = factory.Trait(

@@ -31,12 +31,12 @@ def test_sanitiser_keeps_what_the_editor_writes():
         "<p><strong>Gras</strong>, <em>italique</em>,<br>"
         '<a href="https://example.org/rapport" title="Le rapport">un lien</a>, '
         '<a href="mailto:redaction@example.org">un courriel</a></p>'
-        "<ul><li>un</li></ul><ol start=\"3\"><li>trois</li></ol>"
+        '<ul><li>un</li></ul><ol start="3"><li>trois</li></ol>'
         "<blockquote><p>Une citation.</p></blockquote>"
     )
-    expected = html.replace(
-        'title="Le rapport">', 'title="Le rapport" rel="noopener">'
-    ).replace('redaction@example.org">', 'redaction@example.org" rel="noopener">')
+    expected = html.replace('title="Le rapport">', 'title="Le rapport" rel="noopener">').replace(
+        'redaction@example.org">', 'redaction@example.org" rel="noopener">'
+    )
     assert sanitize_html(html) == expected
 
 
