@@ -11,10 +11,12 @@ request after the database returns is served normally.
 """
 
 import logging
+import sys
 
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.views import defaults
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +42,23 @@ def posted_comment(request):
     return {"name": name, "text": text}
 
 
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+def outage_response(request):
+    """The 503 page, with the comment being sent (if any) given back to the reader."""
+    logger.error(
+        "Database unreachable: answering 503 to %s", request.path, exc_info=sys.exception()
+    )
+    # No request in the context: the context processors (user, messages) would query.
+    content = render_to_string("503.html", {"comment": posted_comment(request)})
+    response = HttpResponse(content, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    # Never kept by a shared cache: the page must go away as soon as the database is back.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 class DatabaseOutageMiddleware:
     """Answers 503 with templates/503.html when a view fails because the database is down."""
 
@@ -50,13 +69,14 @@ class DatabaseOutageMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if not isinstance(exception, DATABASE_ERRORS):
             return None
-        logger.error("Database unreachable: answering 503 to %s", request.path, exc_info=exception)
-        # No request in the context: the context processors (user, messages) would query.
-        content = render_to_string("503.html", {"comment": posted_comment(request)})
-        response = HttpResponse(content, status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        # Never kept by a shared cache: the page must go away as soon as the database is back.
-        response["Cache-Control"] = "no-store"
-        return response
+        return outage_response(request)
+
+
+def server_error(request):
+    """handler500: a database error raised outside a view (in a middleware, or in the CSRF
+    failure view the CSRF middleware calls) still gets the outage page, not a 500."""
+    if isinstance(sys.exception(), DATABASE_ERRORS):
+        return outage_response(request)
+    return defaults.server_error(request)

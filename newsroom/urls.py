@@ -7,6 +7,8 @@ from django.views.i18n import set_language
 
 from newsroom import views
 
+handler500 = "newsroom.outage.server_error"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),

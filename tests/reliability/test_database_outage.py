@@ -197,3 +197,38 @@ def test_pages_fail_politely_while_the_database_is_away_and_recover_by_themselve
     assert status == 200
     assert "Crue de la rivière" in page
     assert site.get(english)[0] == 200
+
+
+CSRF_FAILURE_WITH_NO_DATABASE = """
+import django, json
+django.setup()
+from django.test import Client
+
+client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+response = client.post("/commentaires/envoyer/1/", {"name": "Zoé", "text": "Mon texte"})
+print(json.dumps({"status": response.status_code, "body": response.content.decode()}))
+"""
+
+
+def test_an_expired_form_sent_without_database_still_gives_the_comment_back():
+    # The CSRF failure view runs inside the CSRF middleware, outside any view: the 500 handler
+    # is what must recognise the database error there.
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings.test",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:9/nowhere",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", CSRF_FAILURE_WITH_NO_DATABASE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert answer["status"] == 503
+    assert FRENCH_NOT_SAVED in text_of(answer["body"])
+    assert kept_comment(answer["body"]) == ("Zoé", "Mon texte")
