@@ -55,16 +55,14 @@ class StatusFilter(admin.SimpleListFilter):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
+    # The queue must fit a laptop screen with the admin menu open: the decision buttons come right
+    # after what the moderator reads, the name sits with the text, and the score with its reasons.
     list_display = [
         "excerpt_column",
+        "buttons_column",
         "article",
-        "name",
-        "spam_score",
         "reasons_column",
         "created_at",
-        "status",
-        "decision_column",
-        "buttons_column",
     ]
     list_display_links = ["excerpt_column"]
     list_filter = [StatusFilter, ("article", admin.RelatedOnlyFieldListFilter)]
@@ -108,17 +106,29 @@ class CommentAdmin(admin.ModelAdmin):
 
     # --- Columns ---------------------------------------------------------------------------
 
+    def get_list_display(self, request):
+        # Past decisions are only worth showing where there are some: outside the pending queue.
+        if (
+            request.GET.get(StatusFilter.parameter_name, StatusFilter.default)
+            == StatusFilter.default
+        ):
+            return self.list_display
+        return [*self.list_display, "status", "decision_column"]
+
     @admin.display(description=_("comment"))
     def excerpt_column(self, comment):
-        return comment.excerpt
+        return format_html("<strong>{}</strong><br>{}", comment.name, comment.excerpt)
 
-    @admin.display(description=_("reasons"))
+    @admin.display(description=_("reasons"), ordering="spam_score")
     def reasons_column(self, comment):
-        return "; ".join(comment.reasons_display()) or "—"
+        reasons = "; ".join(comment.reasons_display()) or "—"
+        return format_html(
+            "{}<br><small>{}</small>", reasons, _("score %(score)s") % {"score": comment.spam_score}
+        )
 
     @admin.display(description=_("reasons"))
     def reasons_text(self, comment):
-        return self.reasons_column(comment)
+        return "; ".join(comment.reasons_display()) or "—"
 
     @admin.display(description=_("decision"))
     def decision_column(self, comment):

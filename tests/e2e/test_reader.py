@@ -185,11 +185,6 @@ def test_reader_gives_a_suggested_amount_and_the_click_is_counted(live_server, p
     expect(page.locator("#result_list td.field-amount_shown")).to_have_text("10 €")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the queue's nine columns push the Approve/Reject/Spam buttons out of a 1280 px "
-    "window (comments/admin.py CommentAdmin.list_display; /tmp/team/e2e_findings.md #1)",
-)
 def test_moderator_sees_the_decision_buttons_without_scrolling_sideways(live_server, page):
     PendingCommentFactory(text="Une remarque assez longue pour occuper sa colonne. " * 3)
     log_in(page, live_server, staff_member(roles.MODERATOR, "nadia", "Nadia", "Benali"))
