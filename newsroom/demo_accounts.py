@@ -25,9 +25,7 @@ DEMO_ACCOUNTS = [
         "journalist", "claire", "demo-claire-2024", "Claire", "Mercier", group=roles.JOURNALIST
     ),
     DemoAccount("editor", "hugo", "demo-hugo-2024", "Hugo", "Lambert", group=roles.EDITOR),
-    DemoAccount(
-        "moderator", "nadia", "demo-nadia-2024", "Nadia", "Benali", group=roles.MODERATOR
-    ),
+    DemoAccount("moderator", "nadia", "demo-nadia-2024", "Nadia", "Benali", group=roles.MODERATOR),
     DemoAccount("admin", "admin", "demo-admin-2024", "Sam", "Roussel", is_superuser=True),
 ]
 
