@@ -3,6 +3,7 @@ import json
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count
 from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -11,6 +12,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+
+from articles.models import Article
 
 from .models import Comment, ModerationPolicy
 from .privacy import erase_commenter_data, export_commenter_data
@@ -21,6 +24,39 @@ DECISIONS = {
     "reject": ("reject", _("rejected")),
     "spam": ("mark_spam", _("marked as spam")),
 }
+
+
+class ArticleFilter(admin.SimpleListFilter):
+    """The articles with the most comments waiting, rather than every article ever commented:
+    the list stays short and cheap over an archive of years."""
+
+    title = _("article")
+    parameter_name = "article"
+    limit = 20
+
+    def lookups(self, request, model_admin):
+        busiest = (
+            Comment.objects.pending()
+            .order_by()
+            .values("article_id", "article__title")
+            .annotate(waiting=Count("pk"))
+            .order_by("-waiting", "article_id")[: self.limit]
+        )
+        choices = [(str(row["article_id"]), row["article__title"]) for row in busiest]
+        chosen = self.value()
+        if chosen and chosen.isdigit() and chosen not in {value for value, _label in choices}:
+            article = Article.objects.filter(pk=chosen).only("title").first()
+            if article is not None:
+                choices.append((chosen, article.title))
+        return choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(article_id=value)
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -65,11 +101,12 @@ class CommentAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_display_links = ["excerpt_column"]
-    list_filter = [StatusFilter, ("article", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [StatusFilter, ArticleFilter]
     list_select_related = ["article", "moderated_by"]
     search_fields = ["name", "email", "text", "ip_address"]
     ordering = ["created_at", "pk"]
-    date_hierarchy = "created_at"
+    # Over a million comments, a date hierarchy and an exact total cost seconds on every load.
+    show_full_result_count = False
     list_per_page = 50
     actions = [
         "approve_selected",

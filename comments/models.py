@@ -1,4 +1,5 @@
 import re
+import uuid
 
 from django.conf import settings
 from django.core.cache import cache
@@ -9,6 +10,19 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+
+def listing_version_key(article_id):
+    return f"comments:listing-version:{article_id}"
+
+
+def new_version():
+    return uuid.uuid4().hex
+
+
+def forget_listing(article_id):
+    """Every cached rendering of the article's comments becomes unreachable at once."""
+    cache.set(listing_version_key(article_id), new_version(), timeout=None)
 
 
 class CommentQuerySet(models.QuerySet):
@@ -47,6 +61,11 @@ class CommentQuerySet(models.QuerySet):
     def purge_request_data(self):
         """Forget IP addresses and user agents; returns how many comments were touched."""
         return self.update(ip_address=None, user_agent="")
+
+    def listing_version(self, article_id):
+        """A token that changes whenever one of the article's comments changes: it names the
+        cached rendering of the article's approved comments."""
+        return cache.get_or_set(listing_version_key(article_id), new_version, timeout=None)
 
     def counts_by_article(self, articles):
         """Approved-comment counts for a list of articles, in one query: {article_id: count}."""
@@ -117,6 +136,8 @@ class Comment(models.Model):
             ),
             # The moderation queue: pending first, oldest first.
             models.Index(fields=["status", "created_at"], name="comment_status_created_idx"),
+            # The queue's "all" view, oldest first.
+            models.Index(fields=["created_at", "id"], name="comment_created_idx"),
             # The per-IP rate limit.
             models.Index(fields=["ip_address", "created_at"], name="comment_ip_created_idx"),
             # Privacy requests and known commenters.

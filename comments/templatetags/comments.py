@@ -1,8 +1,11 @@
 from django import template
 from django.conf import settings
+from django.core.cache import cache
 from django.template.defaultfilters import linebreaksbr
+from django.template.loader import render_to_string
 from django.utils.html import urlize
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from comments.forms import CommentForm, captcha_contact_message
 from comments.models import Comment, ModerationPolicy
@@ -11,30 +14,17 @@ from comments.views import SESSION_KEY
 register = template.Library()
 
 PAGE_PARAMETER = "comments_page"
-
-
-def _page_number(request, count):
-    per_page = settings.COMMENTS_PER_PAGE
-    last = max((count + per_page - 1) // per_page, 1)
-    try:
-        number = int(request.GET.get(PAGE_PARAMETER, 1)) if request else 1
-    except (TypeError, ValueError):
-        number = 1
-    return min(max(number, 1), last), last
+MAX_PAGE = 10_000
+LISTING_CACHE_SECONDS = 24 * 60 * 60
 
 
 @register.inclusion_tag("comments/includes/comment_section.html", takes_context=True)
 def comment_section(context, article):
     """The comments slot of an article page: approved comments, the reader's own waiting ones and
-    the form. It runs the same few queries whatever the number of comments."""
+    the form. The approved comments come rendered from the cache; a moderator's decision drops
+    that copy at once (see signals)."""
     request = context.get("request")
     policy = ModerationPolicy.load()
-    approved = Comment.objects.approved().for_article(article)
-    count = approved.count()
-    number, last = _page_number(request, count)
-    per_page = settings.COMMENTS_PER_PAGE
-    start = (number - 1) * per_page
-    comments = list(approved[start : start + per_page])
 
     own = []
     sent = request.session.get(SESSION_KEY) if request is not None else None
@@ -49,17 +39,48 @@ def comment_section(context, article):
     return {
         "article": article,
         "request": request,
-        "comments": comments,
-        "comment_count": count,
+        "listing": _approved_listing(article, _requested_page(request)),
         "own_pending": own,
         "closed": closed,
         "form": None if closed else CommentForm(article=article, policy=policy),
-        "page_number": number,
-        "page_count": last,
-        "page_parameter": PAGE_PARAMETER,
-        "previous_page": number - 1 if number > 1 else None,
-        "next_page": number + 1 if number < last else None,
     }
+
+
+def _requested_page(request):
+    try:
+        number = int(request.GET.get(PAGE_PARAMETER, 1)) if request else 1
+    except (TypeError, ValueError):
+        number = 1
+    # Bounded, so that made-up page numbers cannot fill the cache.
+    return min(max(number, 1), MAX_PAGE)
+
+
+def _approved_listing(article, requested):
+    """The rendered heading, page of approved comments and pagination, from the cache."""
+    version = Comment.objects.listing_version(article.pk)
+    key = f"comments:listing:{article.pk}:{version}:{requested}:{get_language()}"
+    listing = cache.get(key)
+    if listing is None:
+        approved = Comment.objects.approved().for_article(article)
+        count = approved.count()
+        per_page = settings.COMMENTS_PER_PAGE
+        last = max((count + per_page - 1) // per_page, 1)
+        number = min(requested, last)
+        start = (number - 1) * per_page
+        listing = render_to_string(
+            "comments/includes/comment_listing.html",
+            {
+                "comments": list(approved[start : start + per_page]),
+                "comment_count": count,
+                "page_number": number,
+                "page_count": last,
+                "page_parameter": PAGE_PARAMETER,
+                "previous_page": number - 1 if number > 1 else None,
+                "next_page": number + 1 if number < last else None,
+            },
+        )
+        cache.set(key, listing, timeout=LISTING_CACHE_SECONDS)
+    return mark_safe(listing)  # noqa: S308 - rendered from our own autoescaped template
 
 
 @register.simple_tag

@@ -64,7 +64,8 @@ def test_sitemap_lists_home_sections_and_published_articles_with_lastmod():
         "http://testserver/rubrique/sport/",
         "http://testserver/article/le-festival/",
     }
-    updated = article.updated_at.date().isoformat()
+    # The sitemap gives the date in the newsroom's time zone.
+    updated = timezone.localdate(article.updated_at).isoformat()
     assert urls["http://testserver/article/le-festival/"].findtext(f"{SITEMAP}lastmod") == updated
     assert urls["http://testserver/rubrique/culture/"].findtext(f"{SITEMAP}lastmod") == updated
     assert urls["http://testserver/"].findtext(f"{SITEMAP}lastmod") == updated

@@ -68,9 +68,27 @@ def test_queue_filters_by_article(moderator_client):
     mine = PendingCommentFactory()
     PendingCommentFactory()
 
-    response = moderator_client.get(reverse(CHANGELIST) + f"?article__id__exact={mine.article_id}")
+    queue = moderator_client.get(reverse(CHANGELIST))
+    response = moderator_client.get(reverse(CHANGELIST) + f"?article={mine.article_id}")
 
+    # The filter offers the articles with comments waiting, and keeps the chosen one's comments.
+    assert mine.article.title in queue.content.decode()
     assert rows(response) == [str(mine.pk)]
+
+
+def test_article_filter_lists_only_the_busiest_articles_and_shrugs_off_junk(moderator_client):
+    busy = PublishedArticleFactory(title="Beaucoup de commentaires")
+    PendingCommentFactory.create_batch(3, article=busy)
+    quiet = PublishedArticleFactory(title="Aucun commentaire en attente")
+    ApprovedCommentFactory(article=quiet)
+
+    page = moderator_client.get(reverse(CHANGELIST)).content.decode()
+    junk = moderator_client.get(reverse(CHANGELIST) + "?article=abc")
+
+    assert "Beaucoup de commentaires" in page
+    assert "Aucun commentaire en attente" not in page
+    assert junk.status_code == 200
+    assert rows(junk) == []
 
 
 @pytest.mark.parametrize(
