@@ -55,3 +55,9 @@ def test_support_url_is_translated():
         assert reverse("donations:support") == "/soutenir/"
     with translation.override("en"):
         assert reverse("donations:support") == "/en/support/"
+
+
+def test_admin_pages_carry_the_newsroom_icon(client):
+    response = client.get(reverse("admin:login"))
+
+    assert '<link rel="icon" href="/static/favicon.svg"' in response.content.decode()
