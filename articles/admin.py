@@ -247,6 +247,17 @@ class ArticleAdmin(VersionAdmin):
                 lambda: [rendition.generate() for rendition in article.renditions()]
             )
 
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_workflow" in request.POST:
+            # The workflow step has said what happened: Django's generic "added" would repeat it.
+            return self.response_post_save_add(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if "_workflow" in request.POST:
+            return self.response_post_save_change(request, obj)
+        return super().response_change(request, obj)
+
     def _apply(self, request, article, step, **options):
         try:
             getattr(article, step)(by=request.user, **options)

@@ -267,6 +267,10 @@ def test_the_publish_button_saves_then_publishes(client, editor):
     assert article.status == Article.Status.PUBLISHED
     assert article.is_published
     assert "« Nouveau titre » est publié." in response.content.decode()
+    # One message says what happened; Django's generic "changed successfully" would repeat it.
+    assert [str(message) for message in response.context["messages"]] == [
+        "« Nouveau titre » est publié."
+    ]
 
 
 def test_a_future_date_and_the_publish_button_schedule_the_article(client, editor):
