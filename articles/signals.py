@@ -1,10 +1,18 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Section, SectionQuerySet
+from . import page_cache
+from .models import AuthorProfile, Section, SectionQuerySet
 
 
 @receiver([post_save, post_delete], sender=Section)
 def forget_section_navigation(sender, **kwargs):
     """Every page's header lists the sections: a change must show at once."""
     SectionQuerySet.forget_navigation()
+    page_cache.forget_all()
+
+
+@receiver([post_save, post_delete], sender=AuthorProfile)
+def forget_bylines(sender, **kwargs):
+    """Article pages show their author's byline."""
+    page_cache.forget_all()

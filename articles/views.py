@@ -1,12 +1,15 @@
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
+from . import page_cache
 from .bots import is_crawler
 from .models import Article, Section, byline_for
 from .search import SearchForm
@@ -121,6 +124,9 @@ class ArticleDetailView(DetailView):
 
     Each GET by a reader adds one view, in the database, before the page is rendered, so that
     the count shown includes this visit. Crawlers, HEAD requests and staff previews do not count.
+
+    Readers without a session share one rendering of the page, with their own parts filled in
+    (see page_cache): the first renders it, the next ones are served from it.
     """
 
     template_name = "articles/article_detail.html"
@@ -133,6 +139,12 @@ class ArticleDetailView(DetailView):
         return self.request.method == "GET" and not self.is_preview and not is_crawler(self.request)
 
     def get(self, request, *args, **kwargs):
+        shareable = page_cache.is_shareable(request)
+        if shareable:
+            html = page_cache.serve(request, self.kwargs["slug"])
+            if html is not None:
+                return HttpResponse(html)
+
         self.object = self.get_object()
         self.is_preview = not self.object.is_published
         if self.counts_as_view():
@@ -140,8 +152,24 @@ class ArticleDetailView(DetailView):
             # views of everyone who came in meanwhile too.
             self.object.record_view()
         context = self.get_context_data(object=self.object, is_preview=self.is_preview)
+        if shareable and not self.is_preview:
+            return self.render_shared(context)
         response = self.render_to_response(context)
         if self.is_preview:
             # A preview must never be kept by a shared cache and shown to readers.
             add_never_cache_headers(response)
         return response
+
+    def render_shared(self, context):
+        """Render the page with placeholders, keep it for the next readers, fill it for this one."""
+        article = self.object
+        # Read before rendering: a change made meanwhile leaves this shell stale at once.
+        versions = page_cache.current_versions(article.pk)
+        html = render_to_string(
+            self.get_template_names(),
+            {**context, "page_shell": True, "csrf_token": page_cache.slot("csrf")},
+            request=self.request,
+        )
+        page_cache.store(self.request, self.kwargs["slug"], article, html, versions)
+        page = page_cache.Page(article.pk, article.section_id, article.view_count)
+        return HttpResponse(page_cache.fill(html, self.request, page))

@@ -87,11 +87,16 @@ class Database:
 
     def env(self, dataset):
         env = {"DATABASE_URL": self.url(dataset)}
-        # SQLite gets the default cache (memory in each worker); PostgreSQL gets Redis.
+        # SQLite gets the default cache (files the workers share); PostgreSQL gets Redis.
         env["REDIS_URL"] = self.redis_url if self.name == "postgres" else ""
+        env["CACHE_DIR"] = str(self.cache_dir(dataset))
         return env
 
+    def cache_dir(self, dataset):
+        return Path(self.workdir) / f"cache-{self.name}-{dataset}"
+
     def recreate(self, dataset):
+        shutil.rmtree(self.cache_dir(dataset), ignore_errors=True)
         if self.name == "sqlite":
             for path in Path(self.workdir).glob(f"{self.db_name(dataset)}.sqlite3*"):
                 path.unlink()

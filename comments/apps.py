@@ -7,4 +7,6 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments")
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the cache invalidation receivers
+        from . import page_slots, signals  # noqa: F401 - signals connects the cache receivers
+
+        page_slots.connect()

@@ -66,6 +66,16 @@ class CommentCaptchaInput(CaptchaTextInput):
     # Rendered under a plain <label>, not a fieldset: this lets Django tie the answer's input to
     # the error message with aria-describedby, as it does for the other fields.
     use_fieldset = False
+    # Set on a form rendered for many readers: the challenge's key is written as given (a
+    # placeholder each reader's own challenge replaces) instead of a challenge being stored.
+    key = None
+
+    def fetch_captcha_store(self, name, value, attrs=None, generator=None):
+        if self.key is None:
+            return super().fetch_captcha_store(name, value, attrs, generator)
+        self._key = self.key
+        self._value = [self.key, ""]
+        self.id_ = self.build_attrs(attrs).get("id", None)
 
 
 class CommentForm(forms.ModelForm):
@@ -129,6 +139,12 @@ class CommentForm(forms.ModelForm):
                 self.data = self.data.copy()
                 self.data[key] = posted
         self.initial["timestamp"] = posted
+
+    def use_placeholders(self, *, captcha_key, timestamp):
+        """Render with placeholders for the captcha's key and the start time, which each
+        reader's request fills in (articles.page_cache)."""
+        self.fields["captcha"].widget.key = captcha_key
+        self.initial["timestamp"] = timestamp
 
     def clean_name(self):
         name = clean_reader_text(self.cleaned_data["name"], keep_newlines=False)

@@ -325,6 +325,12 @@ class ModerationPolicy(models.Model):
             return article.published_at < now - timezone.timedelta(days=self.close_after_days)
         return False
 
+    def closes_at(self, article):
+        """When comments on `article` close by themselves, or None."""
+        if not article.comments_open or not self.close_after_days or not article.published_at:
+            return None
+        return article.published_at + timezone.timedelta(days=self.close_after_days)
+
     def rate_limited(self, ip_address, *, now=None):
         """True when this address already sent its allowance. Counted in the database, so it is
         exact across workers and survives a cache outage."""

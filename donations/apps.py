@@ -7,4 +7,6 @@ class DonationsConfig(AppConfig):
     verbose_name = _("Donations")
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the cache invalidation receivers
+        from . import page_slots, signals  # noqa: F401 - signals connects the cache receivers
+
+        page_slots.connect()

@@ -3,12 +3,15 @@ import json
 
 from django import template
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext
 
+from articles import page_cache
 from articles.models import Article, Section
 
 register = template.Library()
@@ -22,6 +25,28 @@ _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u
 def section_nav(context):
     """The sections, for the site header: every page shows them, so they come from the cache."""
     return {"sections": Section.objects.for_navigation(), "request": context.get("request")}
+
+
+def views_label(count):
+    """ "1 view", "1,234 views" in the reader's language."""
+    return ngettext("%(views)s view", "%(views)s views", count) % {"views": intcomma(count)}
+
+
+@register.simple_tag(takes_context=True)
+def article_views(context, article):
+    """The article's view count, or its slot when the page is rendered to be shared."""
+    if context.get("page_shell"):
+        return page_cache.slot("views")
+    return views_label(article.view_count)
+
+
+@register.simple_tag(takes_context=True)
+def current_path(context):
+    """This request's path and query string, or its slot when the page is rendered to be
+    shared."""
+    if context.get("page_shell"):
+        return page_cache.slot("path")
+    return context["request"].get_full_path()
 
 
 @register.inclusion_tag("articles/includes/most_read.html", takes_context=True)

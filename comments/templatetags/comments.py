@@ -7,6 +7,7 @@ from django.utils.html import urlize
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from articles import page_cache
 from comments.forms import CommentForm, captcha_contact_message
 from comments.models import Comment, ModerationPolicy
 from comments.views import SESSION_KEY
@@ -36,17 +37,24 @@ def comment_section(context, article):
         )
 
     closed = policy.comments_closed(article)
+    form = None
+    if not closed:
+        form = CommentForm(article=article, policy=policy)
+        if context.get("page_shell"):
+            form.use_placeholders(
+                captcha_key=page_cache.slot("captcha"), timestamp=page_cache.slot("timestamp")
+            )
     return {
         "article": article,
         "request": request,
-        "listing": _approved_listing(article, _requested_page(request)),
+        "listing": _approved_listing(article, requested_page(request)),
         "own_pending": own,
         "closed": closed,
-        "form": None if closed else CommentForm(article=article, policy=policy),
+        "form": form,
     }
 
 
-def _requested_page(request):
+def requested_page(request):
     try:
         number = int(request.GET.get(PAGE_PARAMETER, 1)) if request else 1
     except (TypeError, ValueError):

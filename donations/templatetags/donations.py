@@ -2,6 +2,8 @@ import random
 
 from django import template
 
+from articles import page_cache
+from articles.models import Section
 from donations.models import DonationPrompt, draw
 from donations.views import recently_clicked
 
@@ -17,18 +19,36 @@ def donation_prompt(context, article):
 
     Costs one UPDATE (the impression) whatever the number of prompts once the eligible ones are
     cached, and nothing at all for a reader who clicked a prompt in the last
-    DONATIONS_SNOOZE_DAYS days.
+    DONATIONS_SNOOZE_DAYS days. A page rendered to be shared gets a placeholder instead, which
+    each reader's request fills (see page_slots).
     """
-    request = context.get("request")
-    prompt = None
-    if not recently_clicked(request):
-        prompt = draw(DonationPrompt.objects.eligible_cached(section=article.section_id), rng=rng)
+    if context.get("page_shell"):
+        return {"placeholder": page_cache.slot("donation")}
+    return slot_context(context.get("request"), article.section_id)
+
+
+def slot_context(request, section_id):
+    """The prompt drawn for this reader of an article in `section_id`, counted, and what its
+    template needs; an empty slot when there is none or the reader clicked one lately."""
+    return prompt_context(drawn_prompt(request, section_id), section_id)
+
+
+def drawn_prompt(request, section_id):
+    """The prompt drawn for this reader, its impression counted, or None."""
+    if recently_clicked(request):
+        return None
+    prompt = draw(DonationPrompt.objects.eligible_cached(section=section_id), rng=rng)
+    if prompt is not None:
+        prompt.record_impression(section=Section(pk=section_id))
+    return prompt
+
+
+def prompt_context(prompt, section_id):
     if prompt is None:
         return {"prompt": None}
-    prompt.record_impression(section=article.section)
     return {
         "prompt": prompt,
-        "choices": prompt.amount_choices(section=article.section_id),
-        "button_url": prompt.button_url(section=article.section_id),
+        "choices": prompt.amount_choices(section=section_id),
+        "button_url": prompt.button_url(section=section_id),
         "in_article": True,
     }

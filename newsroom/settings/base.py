@@ -121,9 +121,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Connections outlive a request: opening one costs more than most pages (PostgreSQL's handshake;
+# SQLite reads the whole schema again on each new connection).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -147,10 +148,14 @@ if REDIS_URL:
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
+    # Without Redis, files on the local disk: unlike a local-memory cache they are shared by
+    # every worker process of the server, so a change one worker makes (an approved comment, a
+    # new section) drops the copies the others would serve.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "newsroom",
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env.str("CACHE_DIR", default=str(BASE_DIR / "var" / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": env.int("CACHE_MAX_ENTRIES", default=5000)},
         }
     }
 
@@ -273,6 +278,9 @@ TAGGIT_CASE_INSENSITIVE = True
 
 # A reader who writes slowly must not find their captcha expired (the library's default is 5).
 CAPTCHA_TIMEOUT = env.int("CAPTCHA_TIMEOUT", default=60)  # minutes
+# Challenges a worker stores in one INSERT for shared article pages (comments/captcha_batch.py);
+# each still goes to one reader only.
+COMMENTS_CAPTCHA_BATCH = env.int("COMMENTS_CAPTCHA_BATCH", default=20)
 # The audio captcha needs the `flite` program; without it the form simply offers no audio link.
 CAPTCHA_FLITE_PATH = env.str("CAPTCHA_FLITE_PATH", default="") or None
 CAPTCHA_SOX_PATH = env.str("CAPTCHA_SOX_PATH", default="") or None
@@ -304,6 +312,10 @@ ARTICLES_IMAGE_MAX_BYTES = env.int("ARTICLES_IMAGE_MAX_BYTES", default=10 * 1024
 ARTICLES_IMAGE_MAX_PIXELS = env.int("ARTICLES_IMAGE_MAX_PIXELS", default=40_000_000)
 
 # --- articles (reader) ---
+# How long a rendered article page is served to readers, with their own parts filled in, before
+# it is rendered again (articles/page_cache.py); any edit or approved comment shows at once
+# regardless. 0 renders every page in full.
+ARTICLE_PAGE_CACHE_SECONDS = env.int("ARTICLE_PAGE_CACHE_SECONDS", default=600)
 # French numbers group thousands with a narrow no-break space ("1 234 vues"): see newsroom/formats.
 FORMAT_MODULE_PATH = ["newsroom.formats"]
 

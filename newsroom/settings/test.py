@@ -9,7 +9,11 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ["REDIS_URL"] = os.environ.get("TEST_REDIS_URL", "")
 
 from .base import *  # noqa: F403
-from .base import STORAGES
+from .base import REDIS_URL, STORAGES
+
+if not REDIS_URL:
+    # Each test process has its own cache, emptied before every test (tests/conftest.py).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="newsroom-test-media-")

@@ -366,9 +366,26 @@ def test_article_page_served_from_cache_needs_few_queries():
 
     articles_queries = [q["sql"] for q in queries if "articles_article" in q["sql"]]
     tag_queries = [q["sql"] for q in queries if "taggit" in q["sql"]]
+    # The view's UPDATE, which checks the page is current and returns the live count.
+    assert len(articles_queries) == 1
+    assert tag_queries == []
+
+
+def test_a_full_render_takes_the_body_and_its_tags_from_the_cache(settings):
+    settings.ARTICLE_PAGE_CACHE_SECONDS = 0
+    article = PublishedArticleFactory(tags=["eau", "climat"])
+    url = article.get_absolute_url()
+    reader_client().get(url)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = reader_client().get(url).content.decode()
+
+    articles_queries = [q["sql"] for q in queries if "articles_article" in q["sql"]]
+    tag_queries = [q["sql"] for q in queries if "taggit" in q["sql"]]
     # The article with its section and author; the view's UPDATE, which returns the live count.
     assert len(articles_queries) == 2
     assert tag_queries == []
+    assert 'rel="tag">climat</a>' in page
 
 
 def test_author_page_shows_the_authors_profile():

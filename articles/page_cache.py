@@ -1,0 +1,257 @@
+"""The article page, rendered once and served to every reader with their own parts filled in.
+
+A story that spreads brings thousands of readers to one page. Rendering it for each of them
+(sections, body, comments, form) costs far more than everything else a request does, and all
+but a few bytes come out the same. So a reader's visit renders the page once as a *shell*: the
+same HTML with a placeholder wherever something belongs to one request (the view count, the
+CSRF token, the captcha, the comment form's start time, the donation prompt drawn for them, the
+address the language switcher returns to). Later readers get the shell from the cache with
+those slots filled in, at the cost of the writes their visit makes anyway (the view, the
+captcha challenge, the prompt impression), in one transaction.
+
+Correctness does not rest on expiry:
+
+- the view's UPDATE only matches the article if it is still published and its ``updated_at`` is
+  the one the shell was rendered from, so an edit, an unpublication or a new slug falls back to
+  a full render at once, whichever worker or cache holds the shell;
+- the shell records the version keys it was rendered under (the approved comments' listing
+  version, the site-wide generation bumped when sections, the moderation policy or author
+  profiles change) and is served only while they are unchanged;
+- it lives ``ARTICLE_PAGE_CACHE_SECONDS`` at most (and never past the moment comments close),
+  which bounds anything time-dependent.
+
+Only readers who are nobody in particular share a shell: a GET without a session or a message
+waiting (staff previews, a reader who just commented and sees their own waiting comment, a
+"thank you" message all come from a full render), and not a crawler (its visit is not counted,
+so it takes the full render path that counts nothing).
+
+``articles`` owns the mechanism and the slots of its own page; ``comments`` and ``donations``
+register theirs (see their ``apps.py``), so that this module never imports them.
+"""
+
+import datetime
+import functools
+import hashlib
+import re
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import get_language
+
+from .bots import is_crawler
+from .models import Article
+
+GENERATION_KEY = "articles:page-generation"
+# Names the shape of Shell below: change it with the shape, so that a deployment never reads a
+# shell pickled by the previous code.
+SHELL_KEY_PREFIX = "articles:page-shell:v1"
+
+# Slots registered by the apps that fill a part of the article page: name → fill(request, page).
+_slots = {}
+# Functions of an article id naming a cache key whose value the shell depends on.
+_version_keys = []
+# Functions of the request naming a variant of the page (the comments page, say).
+_variants = []
+# Functions of an article giving the moment its page changes by itself (comments closing), or None.
+_expiries = []
+
+
+@functools.cache
+def _placeholder(name):
+    # Derived from the secret key, so that a reader cannot write one into a comment and have
+    # it replaced; plain word characters, so escaping and URL patterns leave it alone.
+    digest = hashlib.sha256(f"newsroom-page-slot:{name}:{settings.SECRET_KEY}".encode())
+    return f"nrslot{name}{digest.hexdigest()[:20]}"
+
+
+def slot(name):
+    """The placeholder a template writes, in a shell, where slot `name` goes."""
+    return _placeholder(name)
+
+
+def register_slot(name, fill, *, writes=False):
+    """Have `fill(request, page)` give slot `name`'s HTML for each reader of a shared page.
+
+    A slot that `writes` to the database is filled inside the transaction that records the
+    view, so that a reader's writes share one commit; the others are filled before it, so that
+    the write lock (database-wide on SQLite) is held for the writes alone.
+    """
+    _slots[name] = (fill, writes)
+    _slot_pattern.cache_clear()
+
+
+def register_version_key(key_for_article):
+    """Serve a shell only while the cache value at `key_for_article(article_id)` is unchanged."""
+    _version_keys.append(key_for_article)
+
+
+def register_variant(variant_for_request):
+    """Keep one shell per value of `variant_for_request(request)` (a page number, say)."""
+    _variants.append(variant_for_request)
+
+
+def register_expiry(change_time_for_article):
+    """Never serve a shell past `change_time_for_article(article)`, when it is not None."""
+    _expiries.append(change_time_for_article)
+
+
+def forget_all():
+    """Every shell becomes unreachable: for changes that show on every article page."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def is_shareable(request):
+    """Whether this request may be answered from a shell (see the module's docstring)."""
+    if not settings.ARTICLE_PAGE_CACHE_SECONDS or request.method != "GET":
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+        return False
+    return not is_crawler(request)
+
+
+@dataclass
+class Page:
+    """What a slot's filler knows of the page it fills."""
+
+    article_id: int
+    section_id: int
+    view_count: int | None = None
+
+
+@dataclass
+class Shell:
+    html: str
+    article_id: int
+    section_id: int
+    # The article's updated_at as the database compares it (see _record_view).
+    updated_at: object
+    versions: dict
+    expires_at: object
+    # The slots the HTML holds: the comment form's are missing when comments are closed.
+    slots: frozenset
+
+
+def _shell_key(slug, request):
+    variant = ":".join(str(variant(request)) for variant in _variants)
+    return f"{SHELL_KEY_PREFIX}:{get_language()}:{slug}:{variant}"
+
+
+def _version_names(article_id):
+    return [GENERATION_KEY, *(key_for(article_id) for key_for in _version_keys)]
+
+
+def current_versions(article_id):
+    """The version keys a shell of the article depends on, as they stand. Every one is a
+    random token replaced on change; a missing one is started here, so that the render that
+    follows reads the same value."""
+    names = _version_names(article_id)
+    found = cache.get_many(names)
+    for name in names:
+        if name not in found:
+            found[name] = cache.get_or_set(name, uuid.uuid4().hex, timeout=None)
+    return {name: found[name] for name in names}
+
+
+def serve(request, slug):
+    """The page for this reader from its shell, counting the view; None when there is no
+    current shell (the caller renders the page in full)."""
+    key = _shell_key(slug, request)
+    shell = cache.get(key)
+    if shell is None or shell.expires_at <= timezone.now():
+        return None
+    found = cache.get_many(list(shell.versions))
+    if found != shell.versions:
+        return None
+    page = Page(shell.article_id, shell.section_id)
+    parts = _fill(request, page, shell.slots, writes=False)
+    with transaction.atomic():
+        page.view_count = _record_view(shell)
+        if page.view_count is None:
+            # Edited, unpublished or gone since: nothing was counted, render it in full.
+            return None
+        parts.update(_fill(request, page, shell.slots, writes=True))
+    return _substitute(shell.html, parts, page)
+
+
+def _record_view(shell):
+    """One view, if the article is still published and unchanged since the shell was made."""
+    table = connection.ops.quote_name(Article._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    # The table name is ours and every value a parameter: nothing here comes from a reader.
+    sql = (
+        f"UPDATE {table} SET view_count = view_count + 1 "  # noqa: S608
+        "WHERE id = %s AND status = %s AND published_at <= %s AND updated_at = %s "
+        "RETURNING view_count"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [shell.article_id, Article.Status.PUBLISHED, now, shell.updated_at])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def store(request, slug, article, html, versions):
+    """Keep `html`, rendered with placeholders from `article` under `versions`, for the next
+    readers."""
+    lifetime = settings.ARTICLE_PAGE_CACHE_SECONDS
+    changes = [expiry(article) for expiry in _expiries]
+    expires_at = min(
+        [timezone.now() + datetime.timedelta(seconds=lifetime), *filter(None, changes)]
+    )
+    shell = Shell(
+        html=html,
+        article_id=article.pk,
+        section_id=article.section_id,
+        updated_at=connection.ops.adapt_datetimefield_value(article.updated_at),
+        versions=versions,
+        expires_at=expires_at,
+        slots=slots_in(html),
+    )
+    cache.set(_shell_key(slug, request), shell, timeout=lifetime)
+
+
+def slots_in(html):
+    return frozenset(name for name in [*_slots, "views"] if _placeholder(name) in html)
+
+
+def fill(html, request, page):
+    """`html`, a shell whose view `page` already counted, with this reader's parts."""
+    present = slots_in(html)
+    parts = _fill(request, page, present, writes=False)
+    with transaction.atomic():
+        parts.update(_fill(request, page, present, writes=True))
+    return _substitute(html, parts, page)
+
+
+def _fill(request, page, present, *, writes):
+    return {
+        name: fill(request, page)
+        for name, (fill, fill_writes) in _slots.items()
+        if fill_writes == writes and name in present
+    }
+
+
+@functools.cache
+def _slot_pattern():
+    names = {_placeholder(name): name for name in [*_slots, "views"]}
+    return re.compile("|".join(re.escape(placeholder) for placeholder in names)), names
+
+
+def _substitute(html, parts, page):
+    """Every placeholder replaced with its part, in one pass over the page."""
+    from .templatetags.articles import views_label
+
+    parts["views"] = escape(views_label(page.view_count))
+    pattern, names = _slot_pattern()
+    return pattern.sub(lambda match: parts[names[match.group(0)]], html)
+
+
+register_slot("csrf", lambda request, page: get_token(request))
+register_slot("path", lambda request, page: escape(request.get_full_path()))

@@ -1,0 +1,290 @@
+"""The article page shared between readers (articles/page_cache.py).
+
+The first reader's visit renders the page with placeholders; the next readers get it from the
+cache with their own view count, CSRF token, captcha, form start time, donation prompt and
+return address filled in. These tests read the pages as readers do and check that nothing of
+one reader reaches another, that a shared page works like a rendered one, and that any change
+shows at once.
+"""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+from captcha.models import CaptchaStore
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import page_cache
+from articles.factories import PublishedArticleFactory, StaffUserFactory
+from comments.factories import ApprovedCommentFactory
+from comments.forms import read_timestamp
+from comments.models import Comment, ModerationPolicy
+from donations.factories import DonationPromptFactory
+from donations.models import PromptSectionStat
+from donations.views import CLICKED_COOKIE
+
+pytestmark = pytest.mark.django_db
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
+CRAWLER = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+
+
+def reader(**kwargs):
+    return Client(headers={"user-agent": BROWSER}, **kwargs)
+
+
+def read(url, client=None):
+    response = (client or reader()).get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def field_value(html, name):
+    match = re.search(rf'name="{name}"[^>]* value="([^"]*)"', html)
+    assert match, f"no {name} in the page"
+    return match.group(1)
+
+
+def views(html):
+    return re.search(r'<span class="article__views">([^<]*)</span>', html).group(1)
+
+
+def served_from_shell(url, client=None):
+    """The page, and whether it came from the shared rendering (no article SELECT)."""
+    with CaptureQueriesContext(connection) as queries:
+        html = read(url, client)
+    selects = [q["sql"] for q in queries if q["sql"].startswith("SELECT")]
+    return html, not any("articles_article" in sql for sql in selects)
+
+
+def test_each_reader_gets_their_own_count_token_captcha_and_start_time():
+    article = PublishedArticleFactory()
+    url = article.get_absolute_url()
+
+    first = read(url)
+    second, shared = served_from_shell(url)
+    third, _ = served_from_shell(url)
+
+    assert shared
+    assert [views(first), views(second), views(third)] == ["1 vue", "2 vues", "3 vues"]
+    keys = [field_value(page, "captcha_0") for page in (first, second, third)]
+    assert len(set(keys)) == 3
+    assert CaptchaStore.objects.filter(hashkey__in=keys).count() == 3
+    assert f"/captcha/image/{keys[2]}/" in third
+    tokens = [field_value(page, "csrfmiddlewaretoken") for page in (first, second, third)]
+    assert len(set(tokens)) == 3
+    assert all(read_timestamp(field_value(page, "timestamp")) for page in (first, second, third))
+    for page in (first, second, third):
+        assert "nrslot" not in page
+    article.refresh_from_db()
+    assert article.view_count == 3
+
+
+def test_a_shared_page_is_the_page_a_full_render_gives(settings):
+    article = PublishedArticleFactory(tags=["eau"])
+    ApprovedCommentFactory.create_batch(3, article=article)
+    DonationPromptFactory(heading="Soutenez la rédaction")
+    url = article.get_absolute_url()
+    read(url)
+    shared, from_shell = served_from_shell(url)
+
+    settings.ARTICLE_PAGE_CACHE_SECONDS = 0
+    rendered = read(url)
+
+    def without_reader_parts(html):
+        for name in ("csrfmiddlewaretoken", "captcha_0", "timestamp"):
+            html = html.replace(field_value(html, name), "")
+        html = re.sub(r"/captcha/image/\w+/", "", html)
+        return html.replace(views(html), "")
+
+    assert from_shell
+    assert without_reader_parts(shared) == without_reader_parts(rendered)
+
+
+def test_a_reader_comments_from_a_shared_page(settings):
+    ModerationPolicy.objects.update_or_create(pk=1, defaults={"min_seconds_to_submit": 5})
+    article = PublishedArticleFactory()
+    url = article.get_absolute_url()
+    read(url)
+    client = reader(enforce_csrf_checks=True)
+    html, shared = served_from_shell(url, client)
+    key = field_value(html, "captcha_0")
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=30)):
+        response = client.post(
+            reverse("comments:post", args=[article.pk]),
+            {
+                "csrfmiddlewaretoken": field_value(html, "csrfmiddlewaretoken"),
+                "name": "Inès",
+                "text": "Le marché reprend-il samedi ?",
+                "captcha_0": key,
+                "captcha_1": CaptchaStore.objects.get(hashkey=key).response,
+                "timestamp": field_value(html, "timestamp"),
+                "website": "",
+            },
+        )
+
+    assert shared
+    assert response.status_code == 302, response.content.decode()[:500]
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.PENDING
+    # Now with a session, the reader sees their comment waiting; other readers do not.
+    assert "Le marché reprend-il samedi ?" in read(url, client)
+    assert "Le marché reprend-il samedi ?" not in read(url)
+
+
+def test_an_edit_shows_at_once_and_the_count_stays_exact():
+    article = PublishedArticleFactory(title="Le pont ferme")
+    url = article.get_absolute_url()
+    read(url)
+    read(url)
+
+    article.title = "Le pont rouvre"
+    article.save()
+    html, shared = served_from_shell(url)
+
+    assert not shared
+    assert "Le pont rouvre" in html
+    assert views(html) == "3 vues"
+    assert served_from_shell(url)[1]
+    article.refresh_from_db()
+    assert article.view_count == 4
+
+
+def test_an_unpublished_article_is_gone_at_once_and_counts_nothing():
+    article = PublishedArticleFactory()
+    url = article.get_absolute_url()
+    read(url)
+    read(url)
+
+    article.unpublish(by=StaffUserFactory())
+
+    assert reader().get(url).status_code == 404
+    article.refresh_from_db()
+    assert article.view_count == 2
+
+
+def test_a_renamed_section_and_closed_comments_show_at_once():
+    article = PublishedArticleFactory(section__name="Vie locale")
+    url = article.get_absolute_url()
+    read(url)
+    assert served_from_shell(url)[1]
+
+    article.section.name = "Vallée"
+    article.section.save()
+    html = read(url)
+    assert ">Vallée</a>" in html
+
+    policy = ModerationPolicy.load()
+    policy.close_after_days = 1
+    policy.save()
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=2)):
+        html = read(url)
+    assert "Les commentaires sont fermés" in html
+    assert 'name="captcha_0"' not in html
+
+
+def test_comments_close_on_time_on_a_shared_page():
+    policy = ModerationPolicy.load()
+    policy.close_after_days = 1
+    policy.save()
+    published = timezone.now() - datetime.timedelta(days=1) + datetime.timedelta(minutes=2)
+    article = PublishedArticleFactory(published_at=published)
+    url = article.get_absolute_url()
+    read(url)
+    assert 'name="captcha_0"' in served_from_shell(url)[0]
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=3)):
+        html = read(url)
+
+    assert 'name="captcha_0"' not in html
+    assert "Les commentaires sont fermés" in html
+
+
+def test_each_page_of_comments_is_its_own_page(settings):
+    settings.COMMENTS_PER_PAGE = 2
+    article = PublishedArticleFactory()
+    for text in ("Premier avis", "Deuxième avis", "Troisième avis"):
+        ApprovedCommentFactory(article=article, text=text)
+    url = article.get_absolute_url()
+
+    for _ in range(2):
+        first = read(url)
+        second = read(f"{url}?comments_page=2")
+
+    assert "Troisième avis" in second
+    assert "Troisième avis" not in first
+
+
+def test_the_language_switcher_returns_each_reader_to_their_own_address():
+    article = PublishedArticleFactory()
+    url = article.get_absolute_url()
+    read(url)
+
+    html, shared = served_from_shell(f'{url}?utm_source=lettre&x="><script>')
+
+    assert shared
+    assert field_value(html, "next") == f"{url}?utm_source=lettre&amp;x=%22%3E%3Cscript%3E"
+    assert "<script>" not in html.split('name="next"')[1][:200]
+
+
+def test_english_readers_share_an_english_page():
+    article = PublishedArticleFactory()
+    url = f"/en/article/{article.slug}/"
+    read(url)
+    html, shared = served_from_shell(url)
+
+    assert shared
+    assert views(html) == "2 views"
+    assert '<html lang="en">' in html
+
+
+def test_each_reader_gets_their_own_draw_of_the_donation_prompt():
+    prompt = DonationPromptFactory(heading="Soutenez la rédaction")
+    article = PublishedArticleFactory()
+    url = article.get_absolute_url()
+    read(url)
+    html, shared = served_from_shell(url)
+
+    snoozed = reader()
+    snoozed.cookies[CLICKED_COOKIE] = "1"
+    quiet = read(url, snoozed)
+
+    assert shared
+    assert "Soutenez la rédaction" in html
+    assert "Soutenez la rédaction" not in quiet
+    stat = PromptSectionStat.objects.get(prompt=prompt, section=article.section)
+    assert stat.impressions == 2
+
+
+def test_staff_and_crawlers_never_get_the_shared_page():
+    article = PublishedArticleFactory()
+    url = article.get_absolute_url()
+    read(url)
+    staff = Client()
+    staff.force_login(StaffUserFactory(is_superuser=True))
+
+    _, shared = served_from_shell(url, staff)
+    article.refresh_from_db()
+    seen = article.view_count
+    _, crawler_shared = served_from_shell(url, Client(headers={"user-agent": CRAWLER}))
+
+    assert not shared
+    assert not crawler_shared
+    article.refresh_from_db()
+    assert article.view_count == seen
+
+
+def test_a_reader_cannot_plant_a_placeholder():
+    article = PublishedArticleFactory()
+    ApprovedCommentFactory(article=article, text="nrslotviews nrslotcsrf")
+    url = article.get_absolute_url()
+    read(url)
+
+    assert "nrslotviews nrslotcsrf" in read(url)
+    assert page_cache.slot("views") not in read(url)
