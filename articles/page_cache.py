@@ -5,9 +5,10 @@ A story that spreads brings thousands of readers to one page. Rendering it for e
 but a few bytes come out the same. So a reader's visit renders the page once as a *shell*: the
 same HTML with a placeholder wherever something belongs to one request (the view count, the
 CSRF token, the captcha, the comment form's start time, the donation prompt drawn for them, the
-address the language switcher returns to). Later readers get the shell from the cache with
-those slots filled in, at the cost of the writes their visit makes anyway (the view, the
-captcha challenge, the prompt impression), in one transaction.
+address the language switcher returns to). Later readers get the shell from the cache with those
+slots filled in, at the cost of the writes their visit makes anyway: the view and the prompt
+impression, in one short transaction (captcha challenges are stored a batch at a time, each
+still shown to one reader: see comments/captcha_batch.py).
 
 Correctness does not rest on expiry:
 
@@ -34,7 +35,7 @@ import functools
 import hashlib
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -76,14 +77,14 @@ def slot(name):
     return _placeholder(name)
 
 
-def register_slot(name, fill, *, writes=False):
+def register_slot(name, fill):
     """Have `fill(request, page)` give slot `name`'s HTML for each reader of a shared page.
 
-    A slot that `writes` to the database is filled inside the transaction that records the
-    view, so that a reader's writes share one commit; the others are filled before it, so that
-    the write lock (database-wide on SQLite) is held for the writes alone.
+    Fillers run before the transaction that records the view and only read; a write they
+    need (a count) goes through `page.on_write`, so that the reader's writes share one commit
+    and the write lock (database-wide on SQLite) is held for the writes alone.
     """
-    _slots[name] = (fill, writes)
+    _slots[name] = fill
     _slot_pattern.cache_clear()
 
 
@@ -124,6 +125,17 @@ class Page:
     article_id: int
     section_id: int
     view_count: int | None = None
+    # Writes a filler asks for (a count), run in the transaction that records the view.
+    writes: list = field(default_factory=list)
+
+    def on_write(self, write):
+        """Run `write()` in the view's transaction: outside it a filler only reads, so that
+        the write lock is held for the writes alone."""
+        self.writes.append(write)
+
+    def write(self):
+        for write in self.writes:
+            write()
 
 
 @dataclass
@@ -164,21 +176,51 @@ def serve(request, slug):
     """The page for this reader from its shell, counting the view; None when there is no
     current shell (the caller renders the page in full)."""
     key = _shell_key(slug, request)
+    local = _local_shells.get(key)
+    if local is not None and _is_current(local):
+        html = _serve_from(local, request)
+        if html is not None:
+            return html
+        # The article changed: another worker may have rendered it again already.
+        _local_shells.pop(key, None)
     shell = cache.get(key)
-    if shell is None or shell.expires_at <= timezone.now():
+    if shell is None or shell is local or not _is_current(shell):
         return None
-    found = cache.get_many(list(shell.versions))
-    if found != shell.versions:
-        return None
+    html = _serve_from(shell, request)
+    if html is not None:
+        _keep_locally(key, shell)
+    return html
+
+
+def _serve_from(shell, request):
     page = Page(shell.article_id, shell.section_id)
-    parts = _fill(request, page, shell.slots, writes=False)
+    parts = _fill(request, page, shell.slots)
     with transaction.atomic():
         page.view_count = _record_view(shell)
         if page.view_count is None:
-            # Edited, unpublished or gone since: nothing was counted, render it in full.
+            # Edited, unpublished or gone since: nothing was counted.
             return None
-        parts.update(_fill(request, page, shell.slots, writes=True))
+        page.write()
     return _substitute(shell.html, parts, page)
+
+
+def _is_current(shell):
+    if shell.expires_at <= timezone.now():
+        return False
+    return cache.get_many(list(shell.versions)) == shell.versions
+
+
+# The shells this process served last, unpickled: reading a whole page from the shared cache
+# costs more than the rest of the request. A copy here is checked like one from the cache
+# (versions, expiry, and the view's UPDATE against updated_at), so it is never served stale.
+_local_shells = {}
+LOCAL_SHELLS = 200
+
+
+def _keep_locally(key, shell):
+    if len(_local_shells) >= LOCAL_SHELLS:
+        _local_shells.clear()
+    _local_shells[key] = shell
 
 
 def _record_view(shell):
@@ -214,7 +256,9 @@ def store(request, slug, article, html, versions):
         expires_at=expires_at,
         slots=slots_in(html),
     )
-    cache.set(_shell_key(slug, request), shell, timeout=lifetime)
+    key = _shell_key(slug, request)
+    cache.set(key, shell, timeout=lifetime)
+    _keep_locally(key, shell)
 
 
 def slots_in(html):
@@ -223,19 +267,14 @@ def slots_in(html):
 
 def fill(html, request, page):
     """`html`, a shell whose view `page` already counted, with this reader's parts."""
-    present = slots_in(html)
-    parts = _fill(request, page, present, writes=False)
+    parts = _fill(request, page, slots_in(html))
     with transaction.atomic():
-        parts.update(_fill(request, page, present, writes=True))
+        page.write()
     return _substitute(html, parts, page)
 
 
-def _fill(request, page, present, *, writes):
-    return {
-        name: fill(request, page)
-        for name, (fill, fill_writes) in _slots.items()
-        if fill_writes == writes and name in present
-    }
+def _fill(request, page, present):
+    return {name: fill(request, page) for name, fill in _slots.items() if name in present}
 
 
 @functools.cache

@@ -22,7 +22,9 @@ def comments_close_at(article):
 
 
 def connect():
-    page_cache.register_slot("captcha", new_captcha_key, writes=True)
+    # Not in the view's transaction: a new batch commits on its own, without holding the
+    # write lock the other readers' views wait for.
+    page_cache.register_slot("captcha", new_captcha_key)
     page_cache.register_slot("timestamp", new_form_timestamp)
     # An approved, rejected or erased comment changes the listing's version.
     page_cache.register_version_key(listing_version_key)

@@ -16,7 +16,7 @@ RENDERED_LIMIT = 500
 
 
 def donation_slot(request, page):
-    prompt = drawn_prompt(request, page.section_id)
+    prompt = drawn_prompt(request, page.section_id, count=page.on_write)
     if prompt is None:
         return ""
     key = (prompt.pk, prompt.updated_at, page.section_id, get_language())
@@ -31,4 +31,4 @@ def donation_slot(request, page):
 
 
 def connect():
-    page_cache.register_slot("donation", donation_slot, writes=True)
+    page_cache.register_slot("donation", donation_slot)

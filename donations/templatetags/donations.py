@@ -1,3 +1,4 @@
+import functools
 import random
 
 from django import template
@@ -33,13 +34,18 @@ def slot_context(request, section_id):
     return prompt_context(drawn_prompt(request, section_id), section_id)
 
 
-def drawn_prompt(request, section_id):
-    """The prompt drawn for this reader, its impression counted, or None."""
+def drawn_prompt(request, section_id, *, count=None):
+    """The prompt drawn for this reader, its impression counted, or None. `count` runs the
+    counting function itself, when it must wait for a transaction."""
     if recently_clicked(request):
         return None
     prompt = draw(DonationPrompt.objects.eligible_cached(section=section_id), rng=rng)
     if prompt is not None:
-        prompt.record_impression(section=Section(pk=section_id))
+        impression = functools.partial(prompt.record_impression, section=Section(pk=section_id))
+        if count is None:
+            impression()
+        else:
+            count(impression)
     return prompt
 
 

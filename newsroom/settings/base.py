@@ -278,9 +278,9 @@ TAGGIT_CASE_INSENSITIVE = True
 
 # A reader who writes slowly must not find their captcha expired (the library's default is 5).
 CAPTCHA_TIMEOUT = env.int("CAPTCHA_TIMEOUT", default=60)  # minutes
-# Challenges a worker stores in one INSERT for shared article pages (comments/captcha_batch.py);
-# each still goes to one reader only.
-COMMENTS_CAPTCHA_BATCH = env.int("COMMENTS_CAPTCHA_BATCH", default=20)
+# The most challenges a worker stores in one INSERT for shared article pages
+# (comments/captcha_batch.py); each still goes to one reader only.
+COMMENTS_CAPTCHA_BATCH = env.int("COMMENTS_CAPTCHA_BATCH", default=200)
 # The audio captcha needs the `flite` program; without it the form simply offers no audio link.
 CAPTCHA_FLITE_PATH = env.str("CAPTCHA_FLITE_PATH", default="") or None
 CAPTCHA_SOX_PATH = env.str("CAPTCHA_SOX_PATH", default="") or None
