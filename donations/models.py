@@ -95,6 +95,16 @@ def forget_cached_prompts():
     cache.set(PROMPTS_CACHE_VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
+# Lists of eligible prompts this process read, by cache key (version and section).
+_eligible_here = {}
+
+
+def _keep_here(key, entry):
+    if key not in _eligible_here and len(_eligible_here) >= 100:
+        _eligible_here.clear()
+    _eligible_here[key] = entry
+
+
 def draw(prompts, *, rng=None):
     """One of `prompts` drawn at random in proportion to the weights, or None."""
     if not prompts:
@@ -144,14 +154,18 @@ class DonationPromptQuerySet(models.QuerySet):
         """
         now = timezone.now()
         key = f"donations:eligible:{prompts_cache_version()}:{section}"
-        cached = cache.get(key)
+        # The key names the version: a copy this process already read is as good as the
+        # cache's, and saves unpickling the prompts on every page.
+        cached = _eligible_here.get(key) or cache.get(key)
         if cached is not None and cached[0] > now:
+            _keep_here(key, cached)
             return cached[1]
         prompts = list(self.eligible(section=section, now=now).order_by("pk"))
         valid_until = min(
             [now + PROMPTS_CACHE_LIFETIME, *self.dates_after(now)],
         )
         cache.set(key, (valid_until, prompts), timeout=PROMPTS_CACHE_LIFETIME.total_seconds())
+        _keep_here(key, (valid_until, prompts))
         return prompts
 
     def dates_after(self, now):
