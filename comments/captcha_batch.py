@@ -36,6 +36,13 @@ class ChallengeBatch:
         self._until = None
         self._lock = threading.Lock()
 
+    def clear(self):
+        """Hand out nothing stored so far (for a database emptied under a running process,
+        as between tests)."""
+        with self._lock:
+            self._keys.clear()
+            self._until = None
+
     def take(self):
         """The key of a stored challenge that no other reader got."""
         now = timezone.now()

@@ -10,10 +10,15 @@ def _french_by_default(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """The cache outlives each test's database transaction: start every test without it."""
+    """The cache outlives each test's database transaction: start every test without it, and
+    without the captcha challenges a previous test's database stored."""
+    from comments.captcha_batch import batch
+
     cache.clear()
+    batch.clear()
     yield
     cache.clear()
+    batch.clear()
 
 
 def pytest_runtest_setup(item):

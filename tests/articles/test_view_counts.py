@@ -1,7 +1,6 @@
 import threading
 
 import pytest
-from django.core.cache import cache
 from django.db import connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -18,11 +17,6 @@ from articles.models import Article
 from .reader import BROWSER, GOOGLEBOT, editor_client, reader_client
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
 
 
 def views_of(article):

@@ -2,7 +2,6 @@ import datetime
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -22,11 +21,6 @@ from articles.models import Article
 from .reader import editor_client, reader_client
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
 
 
 def ago(**kwargs):

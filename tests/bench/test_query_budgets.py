@@ -8,7 +8,6 @@ change its number here and say why in the commit.
 """
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -40,11 +39,6 @@ SECTION_QUERIES = 4
 # busiest articles), the filtered count, the page of comments with their articles. No full count
 # and no date hierarchy: both cost seconds over a million comments.
 MODERATION_QUERIES = 5
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
 
 
 def listing(queries):
