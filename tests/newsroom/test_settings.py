@@ -67,3 +67,16 @@ def test_sqlite_is_tuned_for_concurrent_writers(settings):
     assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in database["OPTIONS"]["init_command"]
     assert database["OPTIONS"]["timeout"] >= 5
+
+
+def test_without_redis_every_process_of_the_server_shares_the_cache(tmp_path):
+    """Gunicorn's workers are processes: what one caches (a comment list's new version), the
+    others must read."""
+    write = "from django.core.cache import cache; cache.set('shared-check', 'approved', None)"
+    read = "from django.core.cache import cache; print(cache.get('shared-check'))"
+    env = {"DEBUG": "true", "REDIS_URL": "", "CACHE_DIR": str(tmp_path / "cache")}
+
+    assert run_manage("shell", "-c", write, **env).returncode == 0
+    result = run_manage("shell", "-c", read, **env)
+
+    assert result.stdout.strip().splitlines()[-1] == "approved"
