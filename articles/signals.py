@@ -2,7 +2,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from . import page_cache
-from .models import AuthorProfile, Section, SectionQuerySet
+from .models import Article, AuthorProfile, Section, SectionQuerySet
+from .pagination import forget_counts
 
 
 @receiver([post_save, post_delete], sender=Section)
@@ -16,3 +17,9 @@ def forget_section_navigation(sender, **kwargs):
 def forget_bylines(sender, **kwargs):
     """Article pages show their author's byline."""
     page_cache.forget_all()
+
+
+@receiver([post_save, post_delete], sender=Article)
+def forget_list_counts(sender, **kwargs):
+    """A published, unpublished or deleted article changes how many pages the lists have."""
+    forget_counts()

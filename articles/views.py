@@ -12,6 +12,7 @@ from taggit.models import Tag
 from . import page_cache
 from .bots import is_crawler
 from .models import Article, Section, byline_for
+from .pagination import CachedCountPaginator, count_key_for
 from .search import SearchForm
 
 #: The periods of the "most read" lists, by the name used in their URL.
@@ -25,9 +26,13 @@ class ArticleListMixin:
     """Shared queryset and pagination for every public list of articles."""
 
     paginate_by = 12
+    paginator_class = CachedCountPaginator
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
+
+    def get_paginator(self, *args, **kwargs):
+        return super().get_paginator(*args, count_key=count_key_for(self.request), **kwargs)
 
 
 class HomeView(ArticleListMixin, ListView):

@@ -3,7 +3,6 @@ import json
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count
 from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -35,14 +34,9 @@ class ArticleFilter(admin.SimpleListFilter):
     limit = 20
 
     def lookups(self, request, model_admin):
-        busiest = (
-            Comment.objects.pending()
-            .order_by()
-            .values("article_id", "article__title")
-            .annotate(waiting=Count("pk"))
-            .order_by("-waiting", "article_id")[: self.limit]
-        )
-        choices = [(str(row["article_id"]), row["article__title"]) for row in busiest]
+        busiest = [pk for pk, _waiting in Comment.objects.waiting_by_article(self.limit)]
+        titles = dict(Article.objects.filter(pk__in=busiest).order_by().values_list("pk", "title"))
+        choices = [(str(pk), titles[pk]) for pk in busiest if pk in titles]
         chosen = self.value()
         if chosen and chosen.isdigit() and chosen not in {value for value, _label in choices}:
             article = Article.objects.filter(pk=chosen).only("title").first()

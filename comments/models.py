@@ -68,18 +68,57 @@ class CommentQuerySet(models.QuerySet):
         return cache.get_or_set(listing_version_key(article_id), new_version, timeout=None)
 
     def counts_by_article(self, articles):
-        """Approved-comment counts for a list of articles, in one query: {article_id: count}."""
+        """Approved-comment counts for a list of articles: {article_id: count}.
+
+        Each count is cached under its article's listing version, which any change to the
+        article's comments replaces; the articles missing from the cache are counted in one
+        query. A busy thread on the front page is not counted again on every visit.
+        """
         ids = [article.pk for article in articles]
         if not ids:
             return {}
+        versions = cache.get_many([listing_version_key(pk) for pk in ids])
+        for pk in ids:
+            key = listing_version_key(pk)
+            if key not in versions:
+                # Started here unless another request started it meanwhile.
+                version = new_version()
+                if cache.add(key, version, timeout=None):
+                    versions[key] = version
+        keys = {
+            pk: f"comments:count:{pk}:{versions[listing_version_key(pk)]}"
+            for pk in ids
+            if listing_version_key(pk) in versions
+        }
+        cached = cache.get_many(list(keys.values()))
+        counts = {pk: cached[key] for pk, key in keys.items() if key in cached}
+        missing = [pk for pk in ids if pk not in counts]
+        if missing:
+            rows = (
+                self.approved()
+                .filter(article_id__in=missing)
+                .order_by()
+                .values("article_id")
+                .annotate(total=Count("pk"))
+            )
+            found = {row["article_id"]: row["total"] for row in rows}
+            fresh = {pk: found.get(pk, 0) for pk in missing}
+            counts.update(fresh)
+            # Only under a version read before counting: a change meanwhile replaced it.
+            cache.set_many({keys[pk]: count for pk, count in fresh.items() if pk in keys})
+        return {pk: count for pk, count in counts.items() if count}
+
+    def waiting_by_article(self, limit):
+        """The `limit` articles with the most comments waiting: [(article_id, waiting)]. Read
+        from the index of pending comments alone."""
         rows = (
-            self.approved()
-            .filter(article_id__in=ids)
+            self.pending()
             .order_by()
             .values("article_id")
-            .annotate(total=Count("pk"))
+            .annotate(waiting=Count("*"))
+            .order_by("-waiting", "article_id")[:limit]
         )
-        return {row["article_id"]: row["total"] for row in rows}
+        return [(row["article_id"], row["waiting"]) for row in rows]
 
 
 class Comment(models.Model):
@@ -136,6 +175,12 @@ class Comment(models.Model):
             ),
             # The moderation queue: pending first, oldest first.
             models.Index(fields=["status", "created_at"], name="comment_status_created_idx"),
+            # The queue's article filter: comments waiting, by article, from the index alone.
+            models.Index(
+                fields=["article"],
+                condition=models.Q(status="pending"),
+                name="comment_pending_article_idx",
+            ),
             # The queue's "all" view, oldest first.
             models.Index(fields=["created_at", "id"], name="comment_created_idx"),
             # The per-IP rate limit.

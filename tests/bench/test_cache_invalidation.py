@@ -1,15 +1,20 @@
 """Whatever the pages cache, a reader sees a change at once (issue #7, point 4).
 
-The article body is kept in the cache for a day (templates/articles/article_detail.html); the
-comments and donation prompts are read live. These tests load each page once (filling whatever
+The article page is shared between readers (articles/page_cache.py) and its body kept for a day
+(templates/articles/article_detail.html); the lists keep their totals and the cards' comment
+counts in the cache; donation prompts are drawn per reader. These tests load each page once (filling whatever
 cache there is), make the change the way the newsroom makes it, and load the page again.
 """
 
+import datetime
+
 import pytest
+import time_machine
 from django.test import Client
+from django.utils import timezone
 from django.urls import reverse
 
-from articles.factories import PublishedArticleFactory
+from articles.factories import PublishedArticleFactory, ScheduledArticleFactory
 from comments.factories import ApprovedCommentFactory, PendingCommentFactory
 from donations.factories import DonationPromptFactory
 
@@ -92,3 +97,31 @@ def test_a_new_donation_prompt_shows_at_once_and_leaves_when_switched_off():
     prompt.save()
 
     assert "Soutenez la rédaction du Val" not in page(url)
+
+
+def test_a_list_counts_a_new_article_at_once_and_a_scheduled_one_within_the_minute():
+    PublishedArticleFactory.create_batch(12)
+    assert "Page 1 sur" not in page(reverse("articles:home"))
+
+    PublishedArticleFactory()
+    assert "Page 1 sur 2" in page(reverse("articles:home"))
+
+    ScheduledArticleFactory.create_batch(
+        12, published_at=timezone.now() + datetime.timedelta(seconds=5)
+    )
+    assert "Page 1 sur 2" in page(reverse("articles:home"))
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=70)):
+        assert "Page 1 sur 3" in page(reverse("articles:home"))
+
+
+def test_a_cards_comment_count_follows_the_moderators_decisions_at_once():
+    article = PublishedArticleFactory()
+    ApprovedCommentFactory(article=article)
+    pending = PendingCommentFactory(article=article)
+    assert "1 commentaire" in page(reverse("articles:home"))
+
+    pending.approve()
+    assert "2 commentaires" in page(reverse("articles:home"))
+
+    pending.reject()
+    assert "1 commentaire" in page(reverse("articles:home"))

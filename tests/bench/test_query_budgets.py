@@ -30,15 +30,16 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.
 # moderation policy and the eligible prompts come from the cache. Issue #7 allows at most 6.
 ARTICLE_QUERIES = 3
 ARTICLE_QUERIES_COMMENTS_COLD = 6
-# The lists: the article count (pagination), the page of articles (section and author joined),
-# the approved-comment counts of the page in one query, and the home page's "most read" box or
-# the section itself.
-HOME_QUERIES = 4
-SECTION_QUERIES = 4
+# The lists: the page of articles (section and author joined), and the home page's "most read"
+# box or the section itself. The total behind the pagination and the approved-comment counts of
+# the cards come from the cache (dropped when an article is saved or a comment changes).
+HOME_QUERIES = 2
+SECTION_QUERIES = 2
 # The admin's comment list for a superuser: session, user, the article filter's choices (the
-# busiest articles), the filtered count, the page of comments with their articles. No full count
-# and no date hierarchy: both cost seconds over a million comments.
-MODERATION_QUERIES = 5
+# busiest articles, read from the index of pending comments, then their titles), the filtered
+# count, the page of comments with their articles. No full count and no date hierarchy: both
+# cost seconds over a million comments.
+MODERATION_QUERIES = 6
 
 
 def listing(queries):
@@ -120,5 +121,8 @@ def test_the_moderation_queue_runs_the_same_queries_whatever_its_length(comments
 
     queries, response = queries_of(admin_client, reverse("admin:comments_comment_changelist"))
 
-    assert len(queries) == MODERATION_QUERIES, listing(queries)
+    # With nothing waiting, there are no articles to name in the filter.
+    assert len(queries) == (MODERATION_QUERIES if comments else MODERATION_QUERIES - 1), listing(
+        queries
+    )
     assert response.context["cl"].result_count == comments
