@@ -2,8 +2,9 @@
 
 The article page is shared between readers (articles/page_cache.py) and its body kept for a day
 (templates/articles/article_detail.html); the lists keep their totals and the cards' comment
-counts in the cache; donation prompts are drawn per reader. These tests load each page once (filling whatever
-cache there is), make the change the way the newsroom makes it, and load the page again.
+counts in the cache; donation prompts are drawn per reader. These tests load each page once
+(filling whatever cache there is), make the change the way the newsroom makes it, and load the
+page again.
 """
 
 import datetime
@@ -11,8 +12,8 @@ import datetime
 import pytest
 import time_machine
 from django.test import Client
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.factories import PublishedArticleFactory, ScheduledArticleFactory
 from comments.factories import ApprovedCommentFactory, PendingCommentFactory
