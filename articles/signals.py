@@ -2,8 +2,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from . import page_cache
+from .list_cache import forget_lists
 from .models import Article, AuthorProfile, Section, SectionQuerySet
-from .pagination import forget_counts
 
 
 @receiver([post_save, post_delete], sender=Section)
@@ -21,5 +21,5 @@ def forget_bylines(sender, **kwargs):
 
 @receiver([post_save, post_delete], sender=Article)
 def forget_list_counts(sender, **kwargs):
-    """A published, unpublished or deleted article changes how many pages the lists have."""
-    forget_counts()
+    """A published, unpublished or deleted article changes the lists' totals and boxes."""
+    forget_lists()

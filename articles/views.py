@@ -11,8 +11,8 @@ from taggit.models import Tag
 
 from . import page_cache
 from .bots import is_crawler
+from .list_cache import CachedCountPaginator, count_key_for
 from .models import Article, Section, byline_for
-from .pagination import CachedCountPaginator, count_key_for
 from .search import SearchForm
 
 #: The periods of the "most read" lists, by the name used in their URL.

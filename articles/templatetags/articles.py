@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
-from articles import page_cache
+from articles import list_cache, page_cache
 from articles.models import Article, Section
 
 register = template.Library()
@@ -52,7 +52,12 @@ def current_path(context):
 @register.inclusion_tag("articles/includes/most_read.html", takes_context=True)
 def most_read(context, days=7, limit=5):
     """The most read of the articles published within the last `days` days."""
-    articles = Article.objects.most_read(datetime.timedelta(days=days)).for_listing()[:limit]
+    articles = list_cache.cached(
+        f"articles:most-read:{days}:{limit}",
+        lambda: list(
+            Article.objects.most_read(datetime.timedelta(days=days)).for_listing()[:limit]
+        ),
+    )
     return {"articles": articles, "days": days, "request": context.get("request")}
 
 

@@ -126,3 +126,22 @@ def test_a_cards_comment_count_follows_the_moderators_decisions_at_once():
 
     pending.reject()
     assert "1 commentaire" in page(reverse("articles:home"))
+
+
+def most_read_box(html):
+    return html.split('class="most-read"')[1].split("</section>")[0]
+
+
+def test_the_most_read_box_follows_readers_within_the_minute_and_edits_at_once():
+    PublishedArticleFactory.create_batch(5, view_count=10)
+    rising = PublishedArticleFactory(title="La crue de la Vézère", view_count=0)
+    assert "La crue de la Vézère" not in most_read_box(page(reverse("articles:home")))
+
+    for _ in range(20):
+        page(rising.get_absolute_url())
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=70)):
+        assert "La crue de la Vézère" in most_read_box(page(reverse("articles:home")))
+
+    rising.title = "La crue de la Vézère : la décrue commence"
+    rising.save()
+    assert "la décrue commence" in most_read_box(page(reverse("articles:home")))

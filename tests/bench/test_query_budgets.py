@@ -30,10 +30,11 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.
 # moderation policy and the eligible prompts come from the cache. Issue #7 allows at most 6.
 ARTICLE_QUERIES = 3
 ARTICLE_QUERIES_COMMENTS_COLD = 6
-# The lists: the page of articles (section and author joined), and the home page's "most read"
-# box or the section itself. The total behind the pagination and the approved-comment counts of
-# the cards come from the cache (dropped when an article is saved or a comment changes).
-HOME_QUERIES = 2
+# The lists: the page of articles (section and author joined), and the section itself on its
+# page. The total behind the pagination, the home page's "most read" box and the cards'
+# approved-comment counts come from the cache (dropped when an article is saved or a comment
+# changes).
+HOME_QUERIES = 1
 SECTION_QUERIES = 2
 # The admin's comment list for a superuser: session, user, the article filter's choices (the
 # busiest articles, read from the index of pending comments, then their titles), the filtered
