@@ -47,6 +47,8 @@ messages: install
 
 demo: compilemessages
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
+	@# The development cache may describe a database deleted since.
+	$(RUN_ENV) $(BIN)/python manage.py clear_cache
 	$(RUN_ENV) $(BIN)/python manage.py load_demo
 
 run: demo
@@ -109,4 +111,4 @@ lock: install
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles var .pytest_cache .ruff_cache

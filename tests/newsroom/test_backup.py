@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import reversion
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -106,6 +107,17 @@ def test_a_restore_into_an_empty_database_finds_everything(media_root, tmp_path)
 
     assert snapshot() == before
     assert "every count checked" in output
+
+
+def test_a_restore_leaves_nothing_of_the_database_before_in_the_cache(media_root, tmp_path):
+    build_newsroom()
+    archive, _ = backup(tmp_path / "backups")
+    lose_everything(media_root)
+    cache.set("comments:listing-version:1", "from the database before", timeout=None)
+
+    restore(archive)
+
+    assert cache.get("comments:listing-version:1") is None
 
 
 def test_the_archive_is_private_timestamped_and_counted(media_root, tmp_path):

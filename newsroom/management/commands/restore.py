@@ -1,6 +1,7 @@
 import tarfile
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.base import DeserializationError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError
@@ -58,6 +59,9 @@ class Command(BaseCommand):
             )
             raise CommandError(f"The restore is incomplete: {counts}.") from mismatch
         rows = sum(manifest["counts"].values())
+        # The cache holds pages and versions of whatever database came before, under the same
+        # ids: none of it describes the restored one.
+        cache.clear()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Restored the backup of {manifest['created_at']}: {rows} rows and "
