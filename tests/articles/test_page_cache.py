@@ -28,18 +28,13 @@ from donations.factories import DonationPromptFactory
 from donations.models import PromptSectionStat
 from donations.views import CLICKED_COOKIE
 
+from .reader import BROWSER, GOOGLEBOT, reader_client
+
 pytestmark = pytest.mark.django_db
-
-BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
-CRAWLER = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
-
-
-def reader(**kwargs):
-    return Client(headers={"user-agent": BROWSER}, **kwargs)
 
 
 def read(url, client=None):
-    response = (client or reader()).get(url)
+    response = (client or reader_client()).get(url)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -111,7 +106,7 @@ def test_a_reader_comments_from_a_shared_page(settings):
     article = PublishedArticleFactory()
     url = article.get_absolute_url()
     read(url)
-    client = reader(enforce_csrf_checks=True)
+    client = Client(headers={"user-agent": BROWSER}, enforce_csrf_checks=True)
     html, shared = served_from_shell(url, client)
     key = field_value(html, "captcha_0")
 
@@ -164,7 +159,7 @@ def test_an_unpublished_article_is_gone_at_once_and_counts_nothing():
 
     article.unpublish(by=StaffUserFactory())
 
-    assert reader().get(url).status_code == 404
+    assert reader_client().get(url).status_code == 404
     article.refresh_from_db()
     assert article.view_count == 2
 
@@ -251,7 +246,7 @@ def test_each_reader_gets_their_own_draw_of_the_donation_prompt():
     read(url)
     html, shared = served_from_shell(url)
 
-    snoozed = reader()
+    snoozed = reader_client()
     snoozed.cookies[CLICKED_COOKIE] = "1"
     quiet = read(url, snoozed)
 
@@ -272,7 +267,7 @@ def test_staff_and_crawlers_never_get_the_shared_page():
     _, shared = served_from_shell(url, staff)
     article.refresh_from_db()
     seen = article.view_count
-    _, crawler_shared = served_from_shell(url, Client(headers={"user-agent": CRAWLER}))
+    _, crawler_shared = served_from_shell(url, Client(headers={"user-agent": GOOGLEBOT}))
 
     assert not shared
     assert not crawler_shared
