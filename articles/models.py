@@ -534,21 +534,36 @@ class Article(models.Model):
         return files
 
     def record_view(self):
-        """Add one view atomically in the database and return the new count.
+        """Add one view atomically in the database and return the new count."""
+        count = self.count_view(self.pk)
+        if count is not None:
+            self.view_count = count
+        return self.view_count
+
+    @classmethod
+    def count_view(cls, pk, *, if_unchanged_since=None):
+        """Add one view to article `pk` and return its new count, or None when nothing matched.
 
         One statement adds and reads back (UPDATE … RETURNING, on PostgreSQL and SQLite 3.35+),
         so the page shows everyone's views at the cost of a single query, and no other field is
-        ever written.
+        ever written. With `if_unchanged_since` (an `updated_at`), the view counts only if the
+        article is still published and unchanged since then: a rendering of it is current.
         """
-        table = connection.ops.quote_name(self._meta.db_table)
-        # The table name is ours and the id a parameter: nothing here comes from a reader.
-        sql = f"UPDATE {table} SET view_count = view_count + 1 WHERE id = %s RETURNING view_count"  # noqa: S608
+        adapt = connection.ops.adapt_datetimefield_value
+        condition, params = "id = %s", [pk]
+        if if_unchanged_since is not None:
+            condition += " AND status = %s AND published_at <= %s AND updated_at = %s"
+            params += [cls.Status.PUBLISHED, adapt(timezone.now()), adapt(if_unchanged_since)]
+        table = connection.ops.quote_name(cls._meta.db_table)
+        # The table name is ours and every value a parameter: nothing here comes from a reader.
+        sql = (
+            f"UPDATE {table} SET view_count = view_count + 1 "  # noqa: S608
+            f"WHERE {condition} RETURNING view_count"
+        )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [self.pk])
+            cursor.execute(sql, params)
             row = cursor.fetchone()
-        if row is not None:
-            self.view_count = row[0]
-        return self.view_count
+        return row[0] if row else None
 
 
 class ArticleEvent(models.Model):

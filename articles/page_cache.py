@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.html import escape
@@ -143,7 +143,7 @@ class Shell:
     html: str
     article_id: int
     section_id: int
-    # The article's updated_at as the database compares it (see _record_view).
+    # The saved state of the article it was rendered from.
     updated_at: object
     versions: dict
     expires_at: object
@@ -196,7 +196,7 @@ def _serve_from(shell, request):
     page = Page(shell.article_id, shell.section_id)
     parts = _fill(request, page, shell.slots)
     with transaction.atomic():
-        page.view_count = _record_view(shell)
+        page.view_count = Article.count_view(shell.article_id, if_unchanged_since=shell.updated_at)
         if page.view_count is None:
             # Edited, unpublished or gone since: nothing was counted.
             return None
@@ -223,22 +223,6 @@ def _keep_locally(key, shell):
     _local_shells[key] = shell
 
 
-def _record_view(shell):
-    """One view, if the article is still published and unchanged since the shell was made."""
-    table = connection.ops.quote_name(Article._meta.db_table)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    # The table name is ours and every value a parameter: nothing here comes from a reader.
-    sql = (
-        f"UPDATE {table} SET view_count = view_count + 1 "  # noqa: S608
-        "WHERE id = %s AND status = %s AND published_at <= %s AND updated_at = %s "
-        "RETURNING view_count"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [shell.article_id, Article.Status.PUBLISHED, now, shell.updated_at])
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
 def store(request, slug, article, html, versions):
     """Keep `html`, rendered with placeholders from `article` under `versions`, for the next
     readers."""
@@ -251,7 +235,7 @@ def store(request, slug, article, html, versions):
         html=html,
         article_id=article.pk,
         section_id=article.section_id,
-        updated_at=connection.ops.adapt_datetimefield_value(article.updated_at),
+        updated_at=article.updated_at,
         versions=versions,
         expires_at=expires_at,
         slots=slots_in(html),
