@@ -6,11 +6,12 @@ is saved or deleted (see signals). The articles of a list page themselves are al
 """
 
 import hashlib
-import uuid
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
+
+from . import caching
 
 VERSION_KEY = "articles:list-version"
 # Long enough to spare the work on a busy front page, short enough that a scheduled article
@@ -21,13 +22,12 @@ LIST_SECONDS = 60
 
 def forget_lists():
     """Every cached total and box becomes unreachable: an article was saved or deleted."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    caching.replace_version(VERSION_KEY)
 
 
 def cached(name, compute):
     """`compute()`, from the cache under `name` and the current version of the lists."""
-    version = cache.get_or_set(VERSION_KEY, lambda: uuid.uuid4().hex, timeout=None)
-    key = f"{name}:{version}"
+    key = f"{name}:{caching.version(VERSION_KEY)}"
     value = cache.get(key)
     if value is None:
         value = compute()

@@ -34,7 +34,6 @@ import datetime
 import functools
 import hashlib
 import re
-import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -46,6 +45,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import get_language
 
+from . import caching
 from .bots import is_crawler
 from .models import Article
 
@@ -105,7 +105,7 @@ def register_expiry(change_time_for_article):
 
 def forget_all():
     """Every shell becomes unreachable: for changes that show on every article page."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    caching.replace_version(GENERATION_KEY)
 
 
 def is_shareable(request):
@@ -164,12 +164,7 @@ def current_versions(article_id):
     """The version keys a shell of the article depends on, as they stand. Every one is a
     random token replaced on change; a missing one is started here, so that the render that
     follows reads the same value."""
-    names = _version_names(article_id)
-    found = cache.get_many(names)
-    for name in names:
-        if name not in found:
-            found[name] = cache.get_or_set(name, uuid.uuid4().hex, timeout=None)
-    return {name: found[name] for name in names}
+    return caching.versions(_version_names(article_id))
 
 
 def serve(request, slug):
@@ -188,7 +183,7 @@ def serve(request, slug):
         return None
     html = _serve_from(shell, request)
     if html is not None:
-        _keep_locally(key, shell)
+        _local_shells.keep(key, shell)
     return html
 
 
@@ -213,14 +208,7 @@ def _is_current(shell):
 # The shells this process served last, unpickled: reading a whole page from the shared cache
 # costs more than the rest of the request. A copy here is checked like one from the cache
 # (versions, expiry, and the view's UPDATE against updated_at), so it is never served stale.
-_local_shells = {}
-LOCAL_SHELLS = 200
-
-
-def _keep_locally(key, shell):
-    if len(_local_shells) >= LOCAL_SHELLS:
-        _local_shells.clear()
-    _local_shells[key] = shell
+_local_shells = caching.ProcessCopies(limit=200)
 
 
 def store(request, slug, article, html, versions):
@@ -242,7 +230,7 @@ def store(request, slug, article, html, versions):
     )
     key = _shell_key(slug, request)
     cache.set(key, shell, timeout=lifetime)
-    _keep_locally(key, shell)
+    _local_shells.keep(key, shell)
 
 
 def slots_in(html):

@@ -1,5 +1,4 @@
 import re
-import uuid
 
 from django.conf import settings
 from django.core.cache import cache
@@ -11,18 +10,16 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from articles import caching
+
 
 def listing_version_key(article_id):
     return f"comments:listing-version:{article_id}"
 
 
-def new_version():
-    return uuid.uuid4().hex
-
-
 def forget_listing(article_id):
     """Every cached rendering of the article's comments becomes unreachable at once."""
-    cache.set(listing_version_key(article_id), new_version(), timeout=None)
+    caching.replace_version(listing_version_key(article_id))
 
 
 class CommentQuerySet(models.QuerySet):
@@ -65,7 +62,7 @@ class CommentQuerySet(models.QuerySet):
     def listing_version(self, article_id):
         """A token that changes whenever one of the article's comments changes: it names the
         cached rendering of the article's approved comments."""
-        return cache.get_or_set(listing_version_key(article_id), new_version, timeout=None)
+        return caching.version(listing_version_key(article_id))
 
     def counts_by_article(self, articles):
         """Approved-comment counts for a list of articles: {article_id: count}.
@@ -77,19 +74,8 @@ class CommentQuerySet(models.QuerySet):
         ids = [article.pk for article in articles]
         if not ids:
             return {}
-        versions = cache.get_many([listing_version_key(pk) for pk in ids])
-        for pk in ids:
-            key = listing_version_key(pk)
-            if key not in versions:
-                # Started here unless another request started it meanwhile.
-                version = new_version()
-                if cache.add(key, version, timeout=None):
-                    versions[key] = version
-        keys = {
-            pk: f"comments:count:{pk}:{versions[listing_version_key(pk)]}"
-            for pk in ids
-            if listing_version_key(pk) in versions
-        }
+        versions = caching.versions([listing_version_key(pk) for pk in ids])
+        keys = {pk: f"comments:count:{pk}:{versions[listing_version_key(pk)]}" for pk in ids}
         cached = cache.get_many(list(keys.values()))
         counts = {pk: cached[key] for pk, key in keys.items() if key in cached}
         missing = [pk for pk in ids if pk not in counts]
@@ -105,7 +91,7 @@ class CommentQuerySet(models.QuerySet):
             fresh = {pk: found.get(pk, 0) for pk in missing}
             counts.update(fresh)
             # Only under a version read before counting: a change meanwhile replaced it.
-            cache.set_many({keys[pk]: count for pk, count in fresh.items() if pk in keys})
+            cache.set_many({keys[pk]: count for pk, count in fresh.items()})
         return {pk: count for pk, count in counts.items() if count}
 
     def waiting_by_article(self, limit):

@@ -1,6 +1,5 @@
 import datetime
 import random
-import uuid
 from decimal import Decimal, InvalidOperation
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -14,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from articles import caching
 from articles.models import Section
 
 from .formatting import amount_parameter_value, format_amount
@@ -86,23 +86,13 @@ PROMPTS_CACHE_VERSION_KEY = "donations:prompts-version"
 PROMPTS_CACHE_LIFETIME = datetime.timedelta(minutes=5)
 
 
-def prompts_cache_version():
-    return cache.get_or_set(PROMPTS_CACHE_VERSION_KEY, lambda: uuid.uuid4().hex, timeout=None)
-
-
 def forget_cached_prompts():
     """A new version makes every cached list of eligible prompts unreachable at once."""
-    cache.set(PROMPTS_CACHE_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    caching.replace_version(PROMPTS_CACHE_VERSION_KEY)
 
 
 # Lists of eligible prompts this process read, by cache key (version and section).
-_eligible_here = {}
-
-
-def _keep_here(key, entry):
-    if key not in _eligible_here and len(_eligible_here) >= 100:
-        _eligible_here.clear()
-    _eligible_here[key] = entry
+_eligible_here = caching.ProcessCopies(limit=100)
 
 
 def draw(prompts, *, rng=None):
@@ -153,19 +143,18 @@ class DonationPromptQuerySet(models.QuerySet):
         (see signals). Without a cache, it is one query as before.
         """
         now = timezone.now()
-        key = f"donations:eligible:{prompts_cache_version()}:{section}"
+        key = f"donations:eligible:{caching.version(PROMPTS_CACHE_VERSION_KEY)}:{section}"
         # The key names the version: a copy this process already read is as good as the
         # cache's, and saves unpickling the prompts on every page.
         cached = _eligible_here.get(key) or cache.get(key)
         if cached is not None and cached[0] > now:
-            _keep_here(key, cached)
-            return cached[1]
+            return _eligible_here.keep(key, cached)[1]
         prompts = list(self.eligible(section=section, now=now).order_by("pk"))
         valid_until = min(
             [now + PROMPTS_CACHE_LIFETIME, *self.dates_after(now)],
         )
         cache.set(key, (valid_until, prompts), timeout=PROMPTS_CACHE_LIFETIME.total_seconds())
-        _keep_here(key, (valid_until, prompts))
+        _eligible_here.keep(key, (valid_until, prompts))
         return prompts
 
     def dates_after(self, now):

@@ -1,0 +1,54 @@
+"""Two small tools the apps' caches share.
+
+Version tokens: a key in the cache whose value names the current copies of something (an
+article's comment list, the eligible donation prompts, the shared article pages). Copies are
+stored under the token; replacing the token makes every copy unreachable at once, on every
+worker. A missing token (never set, evicted, a cache restarted) is simply started again, which
+also makes the old copies unreachable: the safe direction.
+
+Process copies: what a worker read from the shared cache last, kept unpickled, for entries
+whose key already names their version (so a copy is as good as the cache's) or that are checked
+again on use.
+"""
+
+import uuid
+
+from django.core.cache import cache
+
+
+def new_token():
+    return uuid.uuid4().hex
+
+
+def version(key):
+    """The token at `key`, started if missing."""
+    return cache.get_or_set(key, new_token, timeout=None)
+
+
+def versions(keys):
+    """{key: token} for every key, in one read when they all exist."""
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            found[key] = version(key)
+    return {key: found[key] for key in keys}
+
+
+def replace_version(key):
+    """Replace the token at `key`: every copy stored under the old one becomes unreachable."""
+    cache.set(key, new_token(), timeout=None)
+
+
+class ProcessCopies(dict):
+    """A dict of at most `limit` entries, emptied when full: the few entries a busy worker
+    needs are back after one read each."""
+
+    def __init__(self, limit):
+        super().__init__()
+        self.limit = limit
+
+    def keep(self, key, value):
+        if key not in self and len(self) >= self.limit:
+            self.clear()
+        self[key] = value
+        return value
