@@ -9,7 +9,12 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ["REDIS_URL"] = os.environ.get("TEST_REDIS_URL", "")
 
 from .base import *  # noqa: F403
-from .base import REDIS_URL, STORAGES
+from .base import DATABASES, REDIS_URL, STORAGES
+
+if DATABASES["default"]["ENGINE"] == "newsroom.sqlite":
+    # In memory, as Django tests its own SQLite backend: pytest-django knows that backend by
+    # its name only, and would otherwise give each xdist worker a database file.
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 
 if not REDIS_URL:
     # Each test process has its own cache, emptied before every test (tests/conftest.py).

@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,7 +62,7 @@ def test_development_mode_starts_with_no_configuration():
 
 def test_sqlite_is_tuned_for_concurrent_writers(settings):
     database = settings.DATABASES["default"]
-    if database["ENGINE"] != "django.db.backends.sqlite3":
+    if connection.vendor != "sqlite":
         pytest.skip("SQLite only")
 
     assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
