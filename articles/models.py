@@ -302,7 +302,10 @@ class Article(models.Model):
                 fields=["status", "-published_at", "-created_at"], name="article_status_pub_idx"
             ),
             models.Index(fields=["section", "status", "-published_at"], name="article_section_idx"),
-            models.Index(fields=["-view_count"], name="article_views_idx"),
+            # Nothing indexes view_count: every view updates it, and an indexed column makes
+            # PostgreSQL write a new entry in every index of the table on each update, where an
+            # unindexed one is updated in place (a "HOT" update). "Most read" lists sort the
+            # week's articles, found through article_status_pub_idx.
         ]
         constraints = [
             models.CheckConstraint(
