@@ -125,6 +125,22 @@ class Database:
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             shutil.copy(source, folder / source.name)
 
+    def checkpoint(self, dataset):
+        """Write the freshly generated data out, as a database has long done by the time a story
+        spreads: measured straight after a bulk load, PostgreSQL's checkpoint of a million rows
+        slowed the first turn of the article page by a third."""
+        if self.name == "sqlite":
+            import sqlite3
+
+            path = self.url(dataset).removeprefix("sqlite:///")
+            with contextlib.closing(sqlite3.connect(path, timeout=30)) as conn:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return
+        import psycopg
+
+        with psycopg.connect(self.url(dataset), autocommit=True) as conn:
+            conn.execute("CHECKPOINT")
+
     def drop(self, dataset):
         if self.name == "postgres":
             import psycopg
@@ -441,6 +457,7 @@ def run_dataset(database, dataset, options, base_env, port, workdir):
     )
     result["generate_seconds"] = round(time.monotonic() - started, 1)
     log(f"  generated in {result['generate_seconds']} s")
+    database.checkpoint(dataset)
     prepared = probe(env, "prepare")
     result["urls"] = prepared["urls"]
     endpoints = SCALE_ENDPOINTS if dataset == "scale" else ENDPOINTS
