@@ -387,3 +387,11 @@ def test_an_editor_sees_the_history_and_restores_an_earlier_title(client, editor
     article.refresh_from_db()
     assert article.title == "Titre d'origine"
     assert Version.objects.get_for_object(article).count() == 3
+
+
+def test_the_article_editor_speaks_the_journalists_language(editor, client):
+    """The editor's dialogs take their words from the admin's JavaScript catalogue."""
+    catalogue = client.get(reverse("admin:jsi18n"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    assert "Texte alternatif" in catalogue  # django-prose-editor's "Alternative Text"
+    assert "Ouvrir dans une nouvelle fen" in catalogue  # "Open in new window"
