@@ -180,7 +180,8 @@ class ArticleQuerySet(models.QuerySet):
         """Articles matching `text` in their title, standfirst or body, best match first.
 
         PostgreSQL uses full-text search with French stemming (the newsroom writes in French,
-        whatever the reader's interface language), ranked title > standfirst > body. Other
+        whatever the reader's interface language), ranked title > standfirst > body, matched
+        through article_search_idx (migration 0006, built on this same document). Other
         databases get a plain case-insensitive match of every word.
         """
         from django.db import connections
