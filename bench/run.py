@@ -4,7 +4,8 @@ For each database (SQLite, and PostgreSQL with Redis as the cache) it builds a f
 fills it with bench data (generate_scale_data), serves it with gunicorn under production settings
 (debug off, static files collected and served by whitenoise, 2 sync workers on a loopback port),
 and loads each endpoint with wrk from a second process: 16 connections, a bounded duration each,
-the floor and the article page in turns (their ratio is a target; the host's speed drifts).
+the floor, the article and the home page in turns (their ratios to the floor are what the
+targets compare, and the host's speed drifts).
 It samples the workers' memory from /proc while they serve, counts each page's SQL queries through
 Django's test client against the same database (bench/probe.py), and times the admin's
 moderation queue. It prints one table, each target of issue #7 as MET or NOT MET, and checks that

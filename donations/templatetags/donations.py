@@ -25,13 +25,8 @@ def donation_prompt(context, article):
     """
     if context.get("page_shell"):
         return {"placeholder": page_cache.slot("donation")}
-    return slot_context(context.get("request"), article.section_id)
-
-
-def slot_context(request, section_id):
-    """The prompt drawn for this reader of an article in `section_id`, counted, and what its
-    template needs; an empty slot when there is none or the reader clicked one lately."""
-    return prompt_context(drawn_prompt(request, section_id), section_id)
+    prompt = drawn_prompt(context.get("request"), article.section_id)
+    return prompt_context(prompt, article.section_id)
 
 
 def drawn_prompt(request, section_id, *, count=None):
