@@ -156,7 +156,7 @@ class ArticleAdmin(VersionAdmin):
         return fieldsets
 
     # --- Who may do what ------------------------------------------------------------------
-    # Permissions come from the roles (newsroom/roles.py); the rules that depend on the article
+    # Permissions come from the roles (staff/roles.py); the rules that depend on the article
     # are checked here, on the server, for every form, button, action and revision view.
 
     def get_readonly_fields(self, request, obj=None):

@@ -291,7 +291,7 @@ class Article(models.Model):
         ordering = ["-published_at", "-created_at"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
-        # What separates an editor from a journalist (see newsroom/roles.py).
+        # What separates an editor from a journalist (see staff/roles.py).
         permissions = [
             ("publish_article", _("Can publish, schedule, unpublish and send back articles")),
             ("change_any_article", _("Can edit any article, whatever its author and status")),

@@ -17,7 +17,7 @@ from pathlib import Path
 import django
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings.base")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings.bench")
 django.setup()
 
 from django.conf import settings  # noqa: E402
@@ -28,12 +28,12 @@ from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import translation  # noqa: E402
 
 from articles.models import Article  # noqa: E402
-from comments.models import Comment, ModerationPolicy  # noqa: E402
-from newsroom.management.commands.generate_scale_data import (  # noqa: E402
+from bench.management.commands.generate_scale_data import (  # noqa: E402
     EMPTY_ARTICLE_SLUG,
     FIFTY_ARTICLE_SLUG,
     THREAD_ARTICLE_SLUG,
 )
+from comments.models import Comment, ModerationPolicy  # noqa: E402
 
 HOST = "127.0.0.1"
 #: A browser's user agent: requests without one (or from a robot) do not count as views.

@@ -1,4 +1,4 @@
-"""The soak of issue #8 (point 5): `.venv/bin/python bench/soak.py` (or `make soak`).
+"""The soak: `.venv/bin/python bench/soak.py` (or `make soak`).
 
 One minute at 64 connections against gunicorn under production settings (2 sync workers, the
 same server as `make bench`), on a mix of the reader's pages: front page, article (which writes a
@@ -89,7 +89,7 @@ def wrk(server, script, duration, user_agent):
 def soak(options, workdir):
     base_env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings.base",
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings.bench",
         "DEBUG": "false",
         "SECRET_KEY": "soak-only-secret-key-" + os.urandom(8).hex(),
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -97,7 +97,6 @@ def soak(options, workdir):
         "STATIC_ROOT": str(workdir / "static"),
         "MEDIA_ROOT": str(workdir / "media"),
         "LOG_LEVEL": "WARNING",
-        "BENCH_FLOOR": "true",  # Server waits for /bench/floor to answer
         "ENV_FILE": str(workdir / "no.env"),
         "PYTHONWARNINGS": "ignore::RuntimeWarning",
     }

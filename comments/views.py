@@ -8,10 +8,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
+from operations.network import client_ip, user_agent
 
 from .forms import CommentForm
 from .models import ModerationPolicy
-from .privacy import client_ip, user_agent
 from .services import notify_moderators_on_commit
 
 SESSION_KEY = "comments_sent"

@@ -1,10 +1,15 @@
 """The project's admin site: Django's, with the article editor's words in its translations."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 
 
 class NewsroomAdminSite(admin.AdminSite):
+    site_header = _("Newsroom administration")
+    site_title = _("Newsroom")
+    index_title = _("Newsroom")
+
     # django-prose-editor labels its dialogs (link, figure, list type…) through the page's
     # gettext(), which the admin fills from its own catalogue only: journalists writing in
     # French got them in English.

@@ -5,12 +5,12 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from newsroom import views
+from operations import views as operations
 
-handler500 = "newsroom.outage.server_error"
+handler500 = "operations.outage.server_error"
 
 urlpatterns = [
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", operations.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("captcha/", include("captcha.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
@@ -21,14 +21,10 @@ if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(
             r"^{}(?P<path>.*)$".format(settings.MEDIA_URL.lstrip("/")),
-            views.serve_media,
+            operations.serve_media,
             name="media",
         ),
     ]
-
-if settings.BENCH_FLOOR:
-    # Only the benchmark's own server turns this on (make bench); never routed in production.
-    urlpatterns += [path("bench/floor", views.bench_floor, name="bench_floor")]
 
 # Reader pages: French at the root, English under /en/.
 urlpatterns += i18n_patterns(
@@ -37,7 +33,3 @@ urlpatterns += i18n_patterns(
     path("", include("articles.urls")),
     prefix_default_language=False,
 )
-
-admin.site.site_header = _("Newsroom administration")
-admin.site.site_title = _("Newsroom")
-admin.site.index_title = _("Newsroom")

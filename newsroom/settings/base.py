@@ -46,7 +46,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # --- Applications -------------------------------------------------------------------------------
 
 INSTALLED_APPS = [
-    "newsroom.apps.NewsroomAdminConfig",  # django.contrib.admin, with our site
+    "newsroom.apps.NewsroomAdminConfig",  # django.contrib.admin, with the project's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -62,12 +62,12 @@ INSTALLED_APPS = [
     "imagekit",
     "reversion",
     "taggit",
-    # The project package holds configuration plus the cross-app pieces: the demo command,
-    # the health check and the site shell's template tags. It has no models.
-    "newsroom",
+    # The newsroom's own apps (README, "Architecture"); `newsroom/` itself is configuration.
     "articles",
     "comments",
     "donations",
+    "staff",
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -75,7 +75,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     # A database outage answers a friendly 503 (keeping a comment being sent), never a 500.
-    "newsroom.outage.DatabaseOutageMiddleware",
+    "operations.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -116,8 +116,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer writes; IMMEDIATE transactions take the write
     # lock up front so that two writers queue instead of failing with "database is locked"
     # when one of them upgrades its lock mid-transaction. They queue on a file lock rather than
-    # SQLite's sleeps: Django's backend, wrapped in newsroom/sqlite/base.py.
-    DATABASES["default"]["ENGINE"] = "newsroom.sqlite"
+    # SQLite's sleeps: Django's backend, wrapped in operations/sqlite/base.py.
+    DATABASES["default"]["ENGINE"] = "operations.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
@@ -295,9 +295,6 @@ COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=50)
 COMMENTS_NOTIFY_EVERY_MINUTES = env.int("COMMENTS_NOTIFY_EVERY_MINUTES", default=15)
 # IP addresses and user agents of commenters are forgotten after this many days.
 COMMENTS_PURGE_AFTER_DAYS = env.int("COMMENTS_PURGE_AFTER_DAYS", default=90)
-# Reverse proxies whose X-Forwarded-For header is believed (addresses or networks). Empty means
-# the peer address is the client, and the header is ignored.
-TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # A comment sent with an expired form shows the form again with what the reader typed.
 CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 
@@ -321,29 +318,25 @@ ARTICLE_PAGE_CACHE_SECONDS = env.int("ARTICLE_PAGE_CACHE_SECONDS", default=600)
 # French numbers group thousands with a narrow no-break space ("1 234 vues"): see newsroom/formats.
 FORMAT_MODULE_PATH = ["newsroom.formats"]
 
-# --- bench ---
-# The benchmark (`make bench`, bench/run.py) sets these for its own server only; both stay off in
-# production. BENCH_FLOOR adds /bench/floor, a tiny fixed answer through the full middleware
-# stack that the pages are compared with.
-BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
-# Lets the benchmark post comments: the captcha then accepts "PASSED" as the answer. The captcha
-# library logs an error at start-up whenever this is on with DEBUG off.
-CAPTCHA_TEST_MODE = env.bool("BENCH_CAPTCHA_TEST_MODE", default=False)
+# --- operations ---
+# Reverse proxies whose X-Forwarded-For header is believed (addresses or networks). Empty means
+# the peer address is the client, and the header is ignored (operations/network.py).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
-# --- roles ---
-# Staff roles are groups (newsroom/roles.py; `manage.py sync_roles`). The admin login is guarded
+# --- staff ---
+# Staff roles are groups (staff/roles.py; `manage.py sync_roles`). The admin login is guarded
 # by django-axes: after AXES_FAILURE_LIMIT failed logins for one account from one address, that
 # account is locked from that address for AXES_COOLOFF minutes (the lockout page says so).
 # Locking the account+address pair, not the account alone, stops a stranger from locking an
 # editor out of their own newsroom by typing wrong passwords.
 AUTHENTICATION_BACKENDS = [
-    "newsroom.login_protection.LoginLockoutBackend",
+    "staff.login_protection.LoginLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_CALLABLE = "newsroom.login_protection.lockout_response"
+AXES_LOCKOUT_CALLABLE = "staff.login_protection.lockout_response"
 # The same client address as the comments use: X-Forwarded-For only from TRUSTED_PROXIES.
-AXES_CLIENT_IP_CALLABLE = "comments.privacy.client_ip"
+AXES_CLIENT_IP_CALLABLE = "operations.network.client_ip"
 AXES_RESET_ON_SUCCESS = True

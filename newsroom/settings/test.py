@@ -11,7 +11,7 @@ os.environ["REDIS_URL"] = os.environ.get("TEST_REDIS_URL", "")
 from .base import *  # noqa: F403
 from .base import DATABASES, REDIS_URL, STORAGES
 
-if DATABASES["default"]["ENGINE"] == "newsroom.sqlite":
+if DATABASES["default"]["ENGINE"] == "operations.sqlite":
     # In memory, as Django tests its own SQLite backend: pytest-django knows that backend by
     # its name only, and would otherwise give each xdist worker a database file.
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}

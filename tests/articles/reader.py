@@ -3,7 +3,7 @@
 from django.contrib.auth.models import Permission
 from django.test import Client
 
-from articles.factories import StaffUserFactory
+from tests.articles.factories import StaffUserFactory
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
 GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"

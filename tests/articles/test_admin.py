@@ -9,7 +9,8 @@ from django.utils import timezone
 from PIL import Image
 from reversion.models import Version
 
-from articles.factories import (
+from articles.models import Article
+from tests.articles.factories import (
     ArticleFactory,
     AuthorProfileFactory,
     InReviewArticleFactory,
@@ -17,8 +18,7 @@ from articles.factories import (
     ScheduledArticleFactory,
     SectionFactory,
 )
-from articles.models import Article
-from comments.factories import ApprovedCommentFactory, PendingCommentFactory
+from tests.comments.factories import ApprovedCommentFactory, PendingCommentFactory
 
 from .images import has_metadata, jpeg_bytes, png_bomb
 

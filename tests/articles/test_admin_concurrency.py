@@ -9,9 +9,9 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from articles.factories import ArticleFactory, StaffUserFactory
 from articles.models import Article
-from newsroom import roles
+from staff import roles
+from tests.articles.factories import ArticleFactory, StaffUserFactory
 
 from .test_admin import form_data
 

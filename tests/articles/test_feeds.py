@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.factories import (
+from tests.articles.factories import (
     ArticleFactory,
     PublishedArticleFactory,
     ScheduledArticleFactory,

@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploaded
 from django.forms import ValidationError
 from PIL import Image
 
-from articles.factories import ArticleFactory
 from articles.images import ArticleImageField
+from tests.articles.factories import ArticleFactory
 
 from .images import has_metadata, image_bytes, jpeg_bytes, png_bomb
 

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from articles.factories import (
+from articles.models import Article, ArticleStateError
+from tests.articles.factories import (
     ArticleFactory,
     AuthorProfileFactory,
     InReviewArticleFactory,
@@ -18,7 +19,6 @@ from articles.factories import (
     StaffUserFactory,
     UserFactory,
 )
-from articles.models import Article, ArticleStateError
 
 pytestmark = pytest.mark.django_db
 

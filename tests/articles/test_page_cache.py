@@ -20,13 +20,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import page_cache
-from articles.factories import PublishedArticleFactory, StaffUserFactory
-from comments.factories import ApprovedCommentFactory
 from comments.forms import read_timestamp
 from comments.models import Comment, ModerationPolicy
-from donations.factories import DonationPromptFactory
 from donations.models import PromptSectionStat
 from donations.views import CLICKED_COOKIE
+from tests.articles.factories import PublishedArticleFactory, StaffUserFactory
+from tests.comments.factories import ApprovedCommentFactory
+from tests.donations.factories import DonationPromptFactory
 
 from .reader import BROWSER, GOOGLEBOT, reader_client
 

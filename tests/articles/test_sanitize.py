@@ -1,7 +1,7 @@
 import pytest
 
-from articles.factories import ArticleFactory
 from articles.sanitize import sanitize_html
+from tests.articles.factories import ArticleFactory
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.factories import ArticleFactory, PublishedArticleFactory, ScheduledArticleFactory
 from articles.models import Article
+from tests.articles.factories import (
+    ArticleFactory,
+    PublishedArticleFactory,
+    ScheduledArticleFactory,
+)
 
 from .reader import reader_client
 

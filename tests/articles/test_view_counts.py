@@ -6,13 +6,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from articles.factories import (
+from articles.models import Article
+from tests.articles.factories import (
     ArticleFactory,
     PublishedArticleFactory,
     ScheduledArticleFactory,
     StaffUserFactory,
 )
-from articles.models import Article
 
 from .reader import BROWSER, GOOGLEBOT, editor_client, reader_client
 

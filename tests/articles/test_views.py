@@ -7,7 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from articles.factories import (
+from articles.models import Article
+from tests.articles.factories import (
     ArticleFactory,
     InReviewArticleFactory,
     PublishedArticleFactory,
@@ -16,7 +17,6 @@ from articles.factories import (
     StaffUserFactory,
     UserFactory,
 )
-from articles.models import Article
 
 from .reader import editor_client, reader_client
 
@@ -336,7 +336,7 @@ def test_article_body_comes_from_the_cache_until_the_article_changes():
 
 @pytest.mark.parametrize("count", [10, 200])
 def test_article_page_costs_the_same_queries_with_0_10_or_200_comments_and_tags(count):
-    from comments.factories import ApprovedCommentFactory
+    from tests.comments.factories import ApprovedCommentFactory
 
     bare = PublishedArticleFactory()
     busy = PublishedArticleFactory(tags=[f"mot-{n}" for n in range(count)])
@@ -383,7 +383,7 @@ def test_a_full_render_takes_the_body_and_its_tags_from_the_cache(settings):
 
 
 def test_author_page_shows_the_authors_profile():
-    from articles.factories import AuthorProfileFactory
+    from tests.articles.factories import AuthorProfileFactory
 
     profile = AuthorProfileFactory(
         user__username="claire",

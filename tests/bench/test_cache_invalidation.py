@@ -15,9 +15,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.factories import PublishedArticleFactory, ScheduledArticleFactory
-from comments.factories import ApprovedCommentFactory, PendingCommentFactory
-from donations.factories import DonationPromptFactory
+from tests.articles.factories import PublishedArticleFactory, ScheduledArticleFactory
+from tests.comments.factories import ApprovedCommentFactory, PendingCommentFactory
+from tests.donations.factories import DonationPromptFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,10 +13,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.factories import PublishedArticleFactory, SectionFactory, UserFactory
-from comments.factories import ApprovedCommentFactory, PendingCommentFactory
 from comments.models import forget_listing
-from donations.factories import DonationPromptFactory
+from tests.articles.factories import PublishedArticleFactory, SectionFactory, UserFactory
+from tests.comments.factories import ApprovedCommentFactory, PendingCommentFactory
+from tests.donations.factories import DonationPromptFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import translation
 
-from articles.factories import PublishedArticleFactory
 from comments.forms import TIMESTAMP_SALT
 from comments.models import ModerationPolicy
+from tests.articles.factories import PublishedArticleFactory
 
 
 def solved_captcha():

@@ -9,9 +9,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.factories import PublishedArticleFactory, StaffUserFactory
-from comments.factories import ApprovedCommentFactory, PendingCommentFactory, SpamCommentFactory
 from comments.models import Comment, ModerationPolicy
+from tests.articles.factories import PublishedArticleFactory, StaffUserFactory
+from tests.comments.factories import (
+    ApprovedCommentFactory,
+    PendingCommentFactory,
+    SpamCommentFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -223,25 +227,6 @@ def test_editing_the_status_in_the_form_records_the_moderator(moderator_client, 
     comment.refresh_from_db()
     assert comment.status == "approved"
     assert comment.moderated_by == moderator
-
-
-def test_admin_index_shows_the_pending_count(moderator_client):
-    PendingCommentFactory.create_batch(3)
-    ApprovedCommentFactory()
-
-    content = moderator_client.get(reverse("admin:index")).content.decode()
-
-    assert "3 commentaires en attente de modération" in content
-    assert f'href="{reverse(CHANGELIST)}?status=pending"' in content
-
-
-def test_admin_index_hides_the_count_from_staff_who_cannot_moderate(client):
-    PendingCommentFactory()
-    client.force_login(StaffUserFactory())
-
-    content = client.get(reverse("admin:index")).content.decode()
-
-    assert "en attente de modération" not in content
 
 
 def test_policy_admin_is_one_editable_page(admin_client):

@@ -2,15 +2,15 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles.factories import StaffUserFactory
-from comments.factories import (
+from comments.models import Comment
+from tests.articles.factories import StaffUserFactory
+from tests.comments.factories import (
     ApprovedCommentFactory,
     CommentFactory,
     PendingCommentFactory,
     RejectedCommentFactory,
     SpamCommentFactory,
 )
-from comments.models import Comment
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone
 
-from articles.factories import StaffUserFactory, UserFactory
 from comments.models import Comment, NotificationThrottle
 from comments.services import moderators, notify_moderators
+from tests.articles.factories import StaffUserFactory, UserFactory
 
 from .conftest import comment_data, post_url
 
@@ -125,7 +125,7 @@ def test_a_dead_mail_server_loses_nothing_and_shows_no_error(
 def test_notify_never_raises_whatever_the_backend(moderator, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9
-    from comments.factories import PendingCommentFactory
+    from tests.comments.factories import PendingCommentFactory
 
     PendingCommentFactory()
 

@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from comments.factories import ApprovedCommentFactory, PendingCommentFactory
 from comments.models import Comment, ModerationPolicy
+from tests.comments.factories import ApprovedCommentFactory, PendingCommentFactory
 
 from .conftest import comment_data, post_url, signed_timestamp
 

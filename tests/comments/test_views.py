@@ -10,8 +10,8 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from comments.factories import ApprovedCommentFactory, PendingCommentFactory
 from comments.models import Comment, ModerationPolicy, forget_listing
+from tests.comments.factories import ApprovedCommentFactory, PendingCommentFactory
 
 from .conftest import comment_data, post_url
 
@@ -517,7 +517,7 @@ def test_article_page_queries_do_not_grow_with_comments(article, policy):
 
 
 def test_comment_counts_for_a_list_of_articles_in_one_query(django_assert_num_queries):
-    from articles.factories import PublishedArticleFactory
+    from tests.articles.factories import PublishedArticleFactory
 
     articles = PublishedArticleFactory.create_batch(3)
     ApprovedCommentFactory.create_batch(2, article=articles[0])

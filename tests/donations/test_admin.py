@@ -6,14 +6,14 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertInHTML
 
-from articles.factories import SectionFactory, StaffUserFactory
-from donations.factories import (
+from donations.models import DonationPrompt, PromptSectionStat
+from tests.articles.factories import SectionFactory, StaffUserFactory
+from tests.donations.factories import (
     DonationClickFactory,
     DonationPromptFactory,
     InactivePromptFactory,
     PromptSectionStatFactory,
 )
-from donations.models import DonationPrompt, PromptSectionStat
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.utils import translation
 
 from donations import demo
 from donations.models import DonationPrompt
-from newsroom.demo_accounts import ensure_accounts
+from staff.demo_accounts import ensure_accounts
 
 pytestmark = pytest.mark.django_db
 

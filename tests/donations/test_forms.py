@@ -2,9 +2,9 @@ from decimal import Decimal
 
 import pytest
 
-from articles.factories import SectionFactory
-from donations.factories import DonationPromptFactory
 from donations.forms import ClickForm
+from tests.articles.factories import SectionFactory
+from tests.donations.factories import DonationPromptFactory
 
 pytestmark = pytest.mark.django_db
 

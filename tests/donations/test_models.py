@@ -8,16 +8,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from articles.factories import SectionFactory
-from donations.factories import (
+from donations.formatting import format_amount
+from donations.models import DonationPrompt, PromptSectionStat, parse_amounts
+from tests.articles.factories import SectionFactory
+from tests.donations.factories import (
     DonationPromptFactory,
     EndedPromptFactory,
     InactivePromptFactory,
     PromptSectionStatFactory,
     ScheduledPromptFactory,
 )
-from donations.formatting import format_amount
-from donations.models import DonationPrompt, PromptSectionStat, parse_amounts
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,10 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from articles.factories import PublishedArticleFactory, SectionFactory
-from donations.factories import (
+from donations.models import PromptSectionStat
+from donations.views import CLICKED_COOKIE
+from tests.articles.factories import PublishedArticleFactory, SectionFactory
+from tests.donations.factories import (
     AfterParagraphPromptFactory,
     DonationPromptFactory,
     EndedPromptFactory,
@@ -17,8 +19,6 @@ from donations.factories import (
     PromptSectionStatFactory,
     ScheduledPromptFactory,
 )
-from donations.models import PromptSectionStat
-from donations.views import CLICKED_COOKIE
 
 pytestmark = pytest.mark.django_db
 

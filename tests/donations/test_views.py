@@ -6,14 +6,14 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from articles.factories import PublishedArticleFactory, SectionFactory
-from donations.factories import (
+from donations.models import DonationClick, PromptSectionStat
+from donations.views import CLICKED_COOKIE
+from tests.articles.factories import PublishedArticleFactory, SectionFactory
+from tests.donations.factories import (
     DonationPromptFactory,
     InactivePromptFactory,
     PromptSectionStatFactory,
 )
-from donations.models import DonationClick, PromptSectionStat
-from donations.views import CLICKED_COOKIE
 
 pytestmark = pytest.mark.django_db
 

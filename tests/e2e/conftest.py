@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 
-from articles.factories import PublishedArticleFactory, SectionFactory, StaffUserFactory
 from comments.models import ModerationPolicy
-from donations.factories import DonationPromptFactory
+from tests.articles.factories import PublishedArticleFactory, SectionFactory, StaffUserFactory
+from tests.donations.factories import DonationPromptFactory
 
 from .steps import draw_photo
 

@@ -10,14 +10,14 @@ from django.utils import translation
 from django.utils.html import escape
 from playwright.sync_api import expect
 
-from articles.factories import StaffUserFactory
-from newsroom import roles
+from staff import roles
+from tests.articles.factories import StaffUserFactory
 
 PASSWORD = "correct horse battery staple"
 
 
 def staff_member(role, username, first_name, last_name):
-    """A staff account in one of the newsroom's roles (newsroom/roles.py), nothing more."""
+    """A staff account in one of the newsroom's roles (staff/roles.py), nothing more."""
     roles.sync(exact=False)
     user = StaffUserFactory(
         username=username, first_name=first_name, last_name=last_name, password=PASSWORD

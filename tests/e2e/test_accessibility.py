@@ -4,9 +4,9 @@ one h1, every field labelled, every error tied to its field, enough contrast."""
 import pytest
 from playwright.sync_api import expect
 
-from articles.factories import PublishedArticleFactory, SectionFactory
-from comments.factories import ApprovedCommentFactory
-from donations.factories import DonationPromptFactory
+from tests.articles.factories import PublishedArticleFactory, SectionFactory
+from tests.comments.factories import ApprovedCommentFactory
+from tests.donations.factories import DonationPromptFactory
 
 from .steps import comment_form
 

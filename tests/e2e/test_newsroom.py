@@ -3,9 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from articles.factories import SectionFactory
 from articles.models import Article
-from newsroom import roles
+from staff import roles
+from tests.articles.factories import SectionFactory
 
 from .steps import draw_photo, log_in, staff_member
 

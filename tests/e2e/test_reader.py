@@ -5,10 +5,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from comments.factories import ApprovedCommentFactory, PendingCommentFactory
 from comments.models import Comment
 from donations.models import DonationClick, DonationPrompt
-from newsroom import roles
+from staff import roles
+from tests.comments.factories import ApprovedCommentFactory, PendingCommentFactory
 
 from .conftest import DONATION_HOST, MOBILE
 from .steps import (

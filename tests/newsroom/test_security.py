@@ -6,9 +6,9 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from articles.factories import PublishedArticleFactory, StaffUserFactory
-from comments.factories import ApprovedCommentFactory
-from donations.factories import DonationPromptFactory
+from tests.articles.factories import PublishedArticleFactory, StaffUserFactory
+from tests.comments.factories import ApprovedCommentFactory
+from tests.donations.factories import DonationPromptFactory
 
 from .test_settings import run_manage
 

@@ -15,6 +15,7 @@ def run_manage(*args, **env_overrides):
         for key, value in os.environ.items()
         if key not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
     }
+    env["DJANGO_SETTINGS_MODULE"] = "newsroom.settings.base"
     env.update(env_overrides)
     # Keep a developer's .env out of the way: the real environment is what is being tested.
     env["ENV_FILE"] = "/nonexistent/.env"
@@ -81,3 +82,70 @@ def test_without_redis_every_process_of_the_server_shares_the_cache(tmp_path):
     result = run_manage("shell", "-c", read, **env)
 
     assert result.stdout.strip().splitlines()[-1] == "approved"
+
+
+# Every name a switch could be looked for under: none of them may weaken production.
+TEST_SWITCHES = {
+    "BENCH_FLOOR": "true",
+    "BENCH_CAPTCHA_TEST_MODE": "true",
+    "CAPTCHA_TEST_MODE": "true",
+    "TEST_MODE": "true",
+    "BENCH": "true",
+}
+WHAT_PRODUCTION_ALLOWS = """
+from django.apps import apps
+from django.conf import settings
+from django.urls import Resolver404, resolve
+try:
+    resolve("/bench/floor")
+    floor = "routed"
+except Resolver404:
+    floor = "absent"
+print(settings.CAPTCHA_TEST_MODE if hasattr(settings, "CAPTCHA_TEST_MODE") else False,
+      apps.is_installed("bench"), floor)
+"""
+
+
+def test_no_environment_variable_turns_on_a_benchmark_switch_in_production():
+    result = run_manage(
+        "shell",
+        "-c",
+        WHAT_PRODUCTION_ALLOWS,
+        DEBUG="false",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="news.example.org",
+        **TEST_SWITCHES,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["False", "False", "absent"]
+
+
+def test_the_benchmark_settings_fail_the_deployment_check():
+    result = run_manage(
+        "check",
+        "--deploy",
+        DJANGO_SETTINGS_MODULE="newsroom.settings.bench",
+        DEBUG="false",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="news.example.org",
+    )
+
+    assert result.returncode != 0
+    assert "operations.E001" in result.stderr
+    assert "operations.E002" in result.stderr
+
+
+def test_the_benchmark_settings_route_the_floor_and_take_the_captcha_test_answer():
+    result = run_manage(
+        "shell",
+        "-c",
+        WHAT_PRODUCTION_ALLOWS,
+        DJANGO_SETTINGS_MODULE="newsroom.settings.bench",
+        DEBUG="false",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="news.example.org",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["True", "True", "routed"]

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from articles.factories import PublishedArticleFactory
+from tests.articles.factories import PublishedArticleFactory
 
 pytestmark = pytest.mark.django_db
 

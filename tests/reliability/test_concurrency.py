@@ -12,11 +12,11 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from articles.factories import PublishedArticleFactory
 from comments.forms import TIMESTAMP_SALT
 from comments.models import Comment, ModerationPolicy
-from donations.factories import DonationPromptFactory
 from donations.models import DonationClick, PromptSectionStat
+from tests.articles.factories import PublishedArticleFactory
+from tests.donations.factories import DonationPromptFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

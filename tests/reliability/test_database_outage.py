@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from articles.factories import PublishedArticleFactory
+from tests.articles.factories import PublishedArticleFactory
 
 from .servers import Gunicorn, TcpProxy
 

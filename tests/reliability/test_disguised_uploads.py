@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from articles.factories import SectionFactory
 from articles.models import Article
+from tests.articles.factories import SectionFactory
 
 pytestmark = pytest.mark.django_db
 

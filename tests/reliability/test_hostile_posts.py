@@ -12,9 +12,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles.factories import PublishedArticleFactory
 from comments.forms import TIMESTAMP_SALT
 from comments.models import Comment, ModerationPolicy
+from tests.articles.factories import PublishedArticleFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,15 +8,15 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
-from articles.factories import AuthorProfileFactory, PublishedArticleFactory, SectionFactory
-from comments.factories import ApprovedCommentFactory
-from donations.factories import DonationPromptFactory
+from tests.articles.factories import AuthorProfileFactory, PublishedArticleFactory, SectionFactory
+from tests.comments.factories import ApprovedCommentFactory
+from tests.donations.factories import DonationPromptFactory
 
 pytestmark = pytest.mark.django_db
 
 # Not public: the admin (its own login), media (tests/newsroom/test_security.py) and the
 # benchmark's floor (never routed in production).
-NOT_PUBLIC = {"admin", "media", "bench_floor", "set_language"}
+NOT_PUBLIC = {"admin", "media", "set_language"}
 
 BAD_QUERIES = [
     "page=99999999999999999999",

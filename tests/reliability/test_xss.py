@@ -11,11 +11,11 @@ from captcha.models import CaptchaStore
 from django.core import signing
 from django.urls import reverse
 
-from articles.factories import PublishedArticleFactory, SectionFactory
 from comments.forms import TIMESTAMP_SALT, clean_reader_text
 from comments.models import Comment, ModerationPolicy
-from donations.factories import DonationPromptFactory
 from donations.models import DonationClick
+from tests.articles.factories import PublishedArticleFactory, SectionFactory
+from tests.donations.factories import DonationPromptFactory
 
 from .inert import Page, hazards, load_vectors
 

@@ -1,0 +1,30 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from staff import roles
+from tests.articles.factories import StaffUserFactory, UserFactory
+
+ROLES = ["journalist", "editor", "moderator", "superuser"]
+
+
+def member(username, group_name):
+    user = StaffUserFactory(username=username)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def people(db):
+    """One account per role, in its group exactly as the demo makes them."""
+    return {
+        "journalist": member("claire", roles.JOURNALIST),
+        "editor": member("hugo", roles.EDITOR),
+        "moderator": member("nadia", roles.MODERATOR),
+        "superuser": UserFactory(username="admin", is_staff=True, is_superuser=True),
+    }
+
+
+@pytest.fixture
+def colleague(db):
+    """Another journalist, whose articles the actor did not write."""
+    return member("louis", roles.JOURNALIST)
