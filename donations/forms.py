@@ -42,22 +42,10 @@ class DonationPromptForm(forms.ModelForm):
         ]
         widgets = {"message": forms.Textarea(attrs={"rows": 5})}
 
-    def clean_minimum_amount(self):
-        amount = self.cleaned_data["minimum_amount"]
-        if amount is not None and amount <= 0:
-            raise forms.ValidationError(_("The minimum amount must be more than zero."))
-        return amount
-
     def clean_suggested_amounts(self):
         # Stored in one tidy spelling, whatever the editor typed: "5, 10, 20".
         amounts = parse_amounts(self.cleaned_data["suggested_amounts"])
         return ", ".join(str(amount) for amount in amounts)
-
-    def clean_weight(self):
-        weight = self.cleaned_data["weight"]
-        if weight is not None and weight < 1:
-            raise forms.ValidationError(_("The weight is at least 1."))
-        return weight
 
 
 class ClickForm(forms.Form):

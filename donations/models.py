@@ -6,7 +6,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator, URLValidator
+from django.core.validators import MinValueValidator, RegexValidator, URLValidator
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
@@ -20,6 +20,11 @@ from .formatting import amount_parameter_value, format_amount
 
 MAX_SUGGESTED_AMOUNTS = 6
 MINIMUM_PLACEHOLDER = "{minimum}"
+
+# The smallest minimum amount and weight: the fields' validators say so to editors, and the
+# table's constraints hold them whatever writes the row.
+SMALLEST_MINIMUM_AMOUNT = Decimal("0.01")
+SMALLEST_WEIGHT = 1
 
 validate_https_url = URLValidator(
     schemes=["https"],
@@ -131,10 +136,6 @@ class DonationPromptQuerySet(models.QuerySet):
             .order_by("targeted", "-weight", "-starts_at", "-pk")
         )
 
-    def pick(self, *, rng=None):
-        """One prompt drawn at random in proportion to the weights, or None: a single query."""
-        return draw(list(self.order_by("pk")), rng=rng)
-
     def eligible_cached(self, *, section):
         """`eligible(section=…)` for article pages, from the cache.
 
@@ -212,7 +213,15 @@ class DonationPrompt(models.Model):
         ),
     )
     minimum_amount = models.DecimalField(
-        _("minimum amount"), max_digits=8, decimal_places=2, default=Decimal("5")
+        _("minimum amount"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("5"),
+        validators=[
+            MinValueValidator(
+                SMALLEST_MINIMUM_AMOUNT, _("The minimum amount must be more than zero.")
+            )
+        ],
     )
     currency = models.CharField(
         _("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR
@@ -280,6 +289,7 @@ class DonationPrompt(models.Model):
     weight = models.PositiveSmallIntegerField(
         _("weight"),
         default=1,
+        validators=[MinValueValidator(SMALLEST_WEIGHT, _("The weight is at least 1."))],
         help_text=_(
             "When several prompts may show, each is drawn in proportion to its weight: "
             "a prompt of weight 3 shows three times as often as one of weight 1."
@@ -309,9 +319,12 @@ class DonationPrompt(models.Model):
             ),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(weight__gte=1), name="donationprompt_weight_min_1"),
             models.CheckConstraint(
-                condition=Q(minimum_amount__gt=0), name="donationprompt_minimum_positive"
+                condition=Q(weight__gte=SMALLEST_WEIGHT), name="donationprompt_weight_min_1"
+            ),
+            models.CheckConstraint(
+                condition=Q(minimum_amount__gte=SMALLEST_MINIMUM_AMOUNT),
+                name="donationprompt_minimum_positive",
             ),
             models.CheckConstraint(
                 condition=Q(starts_at__isnull=True)
@@ -340,17 +353,14 @@ class DonationPrompt(models.Model):
         if self.placement == Placement.AFTER_PARAGRAPH and not self.paragraph_number:
             errors["paragraph_number"] = _("Say after which paragraph the prompt goes.")
         if self.minimum_amount is not None:
-            if self.minimum_amount <= 0:
-                errors["minimum_amount"] = _("The minimum amount must be more than zero.")
-            else:
-                try:
-                    below = [a for a in self.amounts if a < self.minimum_amount]
-                except ValidationError:
-                    below = []  # the field's own validator reports it
-                if below:
-                    errors["suggested_amounts"] = _(
-                        "Suggested amounts cannot be below the minimum amount."
-                    )
+            try:
+                below = [a for a in self.amounts if a < self.minimum_amount]
+            except ValidationError:
+                below = []  # the field's own validator reports it
+            if below:
+                errors["suggested_amounts"] = _(
+                    "Suggested amounts cannot be below the minimum amount."
+                )
         if errors:
             raise ValidationError(errors)
 

@@ -133,6 +133,7 @@ def test_editor_creates_and_schedules_a_prompt(admin_client, admin_user):
         ({"suggested_amounts": "1, 10"}, "suggested_amounts", "inférieurs au montant minimum"),
         ({"suggested_amounts": "5, dix"}, "suggested_amounts", "n'est pas un montant"),
         ({"weight": "0"}, "weight", "au moins 1"),
+        ({"minimum_amount": "0"}, "minimum_amount", "supérieur à zéro"),
         ({"placement": "after_paragraph"}, "paragraph_number", "après quel paragraphe"),
     ],
 )
