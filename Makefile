@@ -12,7 +12,7 @@ RUN_ENV := DEBUG=$${DEBUG:-true}
 help:
 	@echo "make run    install, migrate, load demo content and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   install and run the whole test suite (DATABASE_URL picks the database)"
-	@echo "make lint   ruff check and format check"
+	@echo "make lint   ruff check and format check, and which app may import which"
 	@echo "make serve  gunicorn with production-like settings"
 	@echo "make e2e    browser tests in Debian's Chromium (installs it when missing)"
 	@echo "make messages   update the French and English catalogues"
@@ -100,6 +100,7 @@ soak: compilemessages wrk
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .
