@@ -12,35 +12,18 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from .forms import ArticleAdminForm
-from .models import Article, ArticleEvent, ArticleStateError, AuthorProfile, Section
+from .models import Article, ArticleStateError, AuthorProfile, Section
 
-# name of the submit button -> (model method, label). The change form shows the steps that apply
-# to the article's status; each one saves the form first, then calls the model method.
-WORKFLOW_STEPS = {
-    "submit_for_review": _("Save and submit for review"),
-    "publish": _("Save and publish"),
-    "unpublish": _("Unpublish"),
-    "send_back": _("Send back to the author"),
-}
-STEP_DONE = {
-    "submit_for_review": _("“%(title)s” is now waiting for review."),
-    "publish": _("“%(title)s” is published."),
-    "unpublish": _("“%(title)s” is unpublished: readers no longer see it."),
-    "send_back": _("“%(title)s” is back with its author as a draft."),
-}
-STEPS_BY_STATUS = {
-    Article.Status.DRAFT: ["submit_for_review", "publish"],
-    Article.Status.IN_REVIEW: ["publish", "send_back"],
-    Article.Status.PUBLISHED: ["unpublish"],
-}
-# What a step needs beyond the right to change the article. Journalists may submit their own
-# drafts; publishing (and scheduling), unpublishing and sending back are editors' decisions.
-STEP_PERMISSIONS = {
-    "submit_for_review": None,
-    "publish": "articles.publish_article",
-    "unpublish": "articles.publish_article",
-    "send_back": "articles.publish_article",
-}
+
+def step_action(step):
+    """The bulk admin action of a workflow step, named after it: the changelist posts
+    `action=<step name>`."""
+
+    def action(modeladmin, request, queryset):
+        modeladmin.take_step_on_each(request, queryset, step)
+
+    action.__name__ = step.name
+    return admin.action(description=step.bulk_description)(action)
 
 
 @admin.register(Section)
@@ -95,7 +78,8 @@ class ArticleAdmin(VersionAdmin):
         "updated_at",
         "audit_trail",
     ]
-    actions = ["submit_for_review", "publish", "unpublish", "send_back"]
+    # One bulk action per workflow step that has one; get_actions() keeps those the user may take.
+    actions = [step_action(step) for step in Article.STEPS.values() if step.bulk_description]
     save_on_top = True
 
     class Media:
@@ -145,11 +129,8 @@ class ArticleAdmin(VersionAdmin):
             for name, options in fieldsets
             if [f for f in options["fields"] if f not in hidden]
         ]
-        if (
-            obj is not None
-            and obj.status == Article.Status.IN_REVIEW
-            and self.has_publish_permission(request)
-            and self.has_change_permission(request, obj)
+        if obj is not None and any(
+            step.asks_for_note for step in self.workflow_buttons(request, obj)
         ):
             name, options = fieldsets[2]
             fieldsets[2] = (name, {**options, "fields": [*options["fields"], "review_note"]})
@@ -161,8 +142,8 @@ class ArticleAdmin(VersionAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
-        if not self.has_publish_permission(request):
-            # Only editors publish and schedule: a journalist's post cannot set the date.
+        if not request.user.has_perm(Article.STEPS["schedule"].permission):
+            # The date schedules: only who may schedule sets it, a journalist's post cannot.
             readonly.append("published_at")
         if not request.user.has_perm("articles.change_any_article"):
             readonly.append("author")
@@ -173,23 +154,49 @@ class ArticleAdmin(VersionAdmin):
             return False
         return obj is None or obj.editable_by(request.user)
 
-    def has_publish_permission(self, request):
-        return request.user.has_perm("articles.publish_article")
-
     def has_restore_permission(self, request):
-        return request.user.has_perm("articles.restore_article")
+        return request.user.has_perm(Article.STEPS["restore"].permission)
 
-    def may_take_step(self, request, step):
-        if step not in STEP_PERMISSIONS:
-            return False
-        needed = STEP_PERMISSIONS[step]
-        return needed is None or request.user.has_perm(needed)
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        for step in Article.STEPS.values():
+            if step.name in actions and not request.user.has_perm(step.permission):
+                del actions[step.name]
+        return actions
+
+    def workflow_buttons(self, request, obj):
+        """The steps offered as buttons under the change form."""
+        if obj is None:
+            # A new article is saved as its writer's draft first, then taken on from there.
+            steps = [
+                step
+                for step in Article.STEPS.values()
+                if Article.Status.DRAFT in step.sources and request.user.has_perm(step.permission)
+            ]
+        else:
+            steps = obj.available_steps(request.user)
+        return [step for step in steps if step.label]
+
+    def posted_step(self, request):
+        """The step of the workflow button pressed, if any. A step without a button, or whose
+        permission the user lacks, is refused whatever the article (a hand-made post)."""
+        name = request.POST.get("_workflow") if request.method == "POST" else None
+        if not name:
+            return None
+        step = Article.STEPS.get(name)
+        if step is None or step.label is None or not request.user.has_perm(step.permission):
+            raise PermissionDenied
+        return step
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        step = request.POST.get("_workflow") if request.method == "POST" else None
-        if step and not self.may_take_step(request, step):
-            raise PermissionDenied
+        # Refused before anything is saved.
+        self.posted_step(request)
         return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        # VersionAdmin would wrap the whole request in one revision, merging a bulk action's
+        # steps into it; each step makes its own, signed and commented (no list_editable here).
+        return super(VersionAdmin, self).changelist_view(request, extra_context)
 
     def get_object(self, request, object_id, from_field=None):
         if request.method == "POST" and object_id is not None:
@@ -225,22 +232,24 @@ class ArticleAdmin(VersionAdmin):
         return super().recoverlist_view(request, extra_context)
 
     def save_model(self, request, obj, form, change):
-        if not change and not obj.author_id:
-            obj.author = request.user
-        super().save_model(request, obj, form, change)
         restoring = getattr(request, "restoring_version", None)
         if restoring is not None:
-            obj.record(ArticleEvent.Action.RESTORED, by=request.user, note=restoring)
+            super().save_model(request, obj, form, change)
+            obj.take_step("restore", by=request.user, note=restoring)
         elif not change:
-            obj.record(ArticleEvent.Action.CREATED, by=request.user)
+            if not obj.author_id:
+                obj.author = request.user
+            obj.take_step("create", by=request.user)
+        else:
+            super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance
-        step = request.POST.get("_workflow")
-        if step in STEPS_BY_STATUS.get(article.status, []):
-            options = {"note": form.cleaned_data.get("review_note", "")}
-            self._apply(request, article, step, **(options if step == "send_back" else {}))
+        step = self.posted_step(request)
+        if step is not None:
+            note = form.cleaned_data.get("review_note", "") if step.asks_for_note else ""
+            self.take_button_step(request, article, step, note)
         if "image" in form.changed_data and article.image:
             # Make every rendition now, so that the first reader does not wait for them.
             transaction.on_commit(
@@ -258,19 +267,15 @@ class ArticleAdmin(VersionAdmin):
             return self.response_post_save_change(request, obj)
         return super().response_change(request, obj)
 
-    def _apply(self, request, article, step, **options):
+    def take_button_step(self, request, article, step, note):
         try:
-            getattr(article, step)(by=request.user, **options)
+            taken = article.take_step(step, by=request.user, note=note)
         except ArticleStateError as error:
             self.message_user(request, str(error), messages.WARNING)
             return
-        if article.is_scheduled:
-            done = _("“%(title)s” is scheduled: readers will see it from %(date)s.")
-        else:
-            done = STEP_DONE[step]
         self.message_user(
             request,
-            done
+            taken.done
             % {
                 "title": article.title,
                 "date": date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
@@ -281,12 +286,8 @@ class ArticleAdmin(VersionAdmin):
         )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        status = obj.status if obj is not None else Article.Status.DRAFT
-        may_change = self.has_change_permission(request, obj) if obj else True
         context["workflow_steps"] = [
-            (step, WORKFLOW_STEPS[step])
-            for step in STEPS_BY_STATUS.get(status, [])
-            if may_change and self.may_take_step(request, step)
+            (step.name, step.label) for step in self.workflow_buttons(request, obj)
         ]
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -370,16 +371,18 @@ class ArticleAdmin(VersionAdmin):
 
     # --- Actions ------------------------------------------------------------------------------
 
-    def _bulk(self, request, queryset, step, done_message):
+    def take_step_on_each(self, request, queryset, step):
         done = skipped = refused = 0
         for article in queryset:
-            if not self.has_change_permission(request, article):
+            try:
+                article.take_step(step, by=request.user)
+            except ArticleStateError:
+                skipped += 1
+            except PermissionDenied:
                 # A hand-made post may name articles the user only sees: not theirs to move.
                 refused += 1
-            elif self._apply_quietly(request, article, step):
-                done += 1
             else:
-                skipped += 1
+                done += 1
         if refused:
             self.message_user(
                 request,
@@ -392,7 +395,7 @@ class ArticleAdmin(VersionAdmin):
                 messages.ERROR,
             )
         if done:
-            self.message_user(request, done_message(done) % {"count": done}, messages.SUCCESS)
+            self.message_user(request, step.bulk_done % {"count": done}, messages.SUCCESS)
         if skipped:
             self.message_user(
                 request,
@@ -404,62 +407,3 @@ class ArticleAdmin(VersionAdmin):
                 % {"count": skipped},
                 messages.WARNING,
             )
-
-    def _apply_quietly(self, request, article, step):
-        try:
-            getattr(article, step)(by=request.user)
-        except ArticleStateError:
-            return False
-        return True
-
-    @admin.action(description=_("Submit the selected articles for review"), permissions=["change"])
-    def submit_for_review(self, request, queryset):
-        self._bulk(
-            request,
-            queryset,
-            "submit_for_review",
-            lambda n: ngettext(
-                "%(count)d article submitted for review.",
-                "%(count)d articles submitted for review.",
-                n,
-            ),
-        )
-
-    @admin.action(description=_("Publish the selected articles"), permissions=["publish"])
-    def publish(self, request, queryset):
-        self._bulk(
-            request,
-            queryset,
-            "publish",
-            lambda n: ngettext(
-                "%(count)d article published (or scheduled, if its date is in the future).",
-                "%(count)d articles published (or scheduled, if their date is in the future).",
-                n,
-            ),
-        )
-
-    @admin.action(description=_("Unpublish the selected articles"), permissions=["publish"])
-    def unpublish(self, request, queryset):
-        self._bulk(
-            request,
-            queryset,
-            "unpublish",
-            lambda n: ngettext(
-                "%(count)d article unpublished.", "%(count)d articles unpublished.", n
-            ),
-        )
-
-    @admin.action(
-        description=_("Send the selected articles back to their authors"), permissions=["publish"]
-    )
-    def send_back(self, request, queryset):
-        self._bulk(
-            request,
-            queryset,
-            "send_back",
-            lambda n: ngettext(
-                "%(count)d article sent back to its author.",
-                "%(count)d articles sent back to their authors.",
-                n,
-            ),
-        )

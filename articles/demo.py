@@ -1,7 +1,8 @@
 """Demo content for the articles app: sections and articles of a small valley newspaper.
 
 Every text here is written for the demo; every image is drawn with Pillow, so nothing is
-downloaded. Articles are looked up by slug, so a second run changes nothing.
+downloaded. Each article goes through the workflow (Article.take_step) as the newsroom would have
+taken it, backdated. Articles are looked up by slug, so a second run changes nothing.
 """
 
 import datetime
@@ -12,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from .models import Article, ArticleEvent, AuthorProfile, Section
+from .models import Article, AuthorProfile, Section
 
 SECTIONS = [
     ("Vie locale", "vie-locale", "Ce qui se passe dans nos villages et nos quartiers."),
@@ -149,7 +150,6 @@ ARTICLES = [
         "section": "economie",
         "standfirst": "Brouillon en cours de rédaction : les chiffres restent à vérifier.",
         "body": "<p>Premiers éléments recueillis lors de la commission des finances.</p>",
-        "status": Article.Status.DRAFT,
         "tags": ["budget"],
         # Came back from review: the journalist's dashboard shows it with the editor's note.
         "sent_back": (
@@ -167,7 +167,6 @@ ARTICLES = [
             "<h2>Samedi</h2><p>Marché nocturne et bal sur le quai.</p>"
             "<h2>Dimanche</h2><p>Descente en canoë et pique-nique géant.</p>"
         ),
-        "status": Article.Status.PUBLISHED,
         "scheduled_in": datetime.timedelta(days=3),
         "tags": ["fête", "rivière"],
         "image_alt": "Des canoës colorés alignés sur une berge herbeuse",
@@ -241,72 +240,56 @@ def build(*, accounts, stdout):
     now = timezone.now()
     created = 0
     for data in ARTICLES:
-        existing = Article.objects.filter(slug=data["slug"]).first()
-        if existing is not None:
-            record_history(existing, data, accounts)
-            continue
-        status = data.get("status", Article.Status.PUBLISHED)
-        if "scheduled_in" in data:
-            published_at = now + data["scheduled_in"]
-        elif status == Article.Status.PUBLISHED:
-            published_at = now - data["age"]
-        else:
-            published_at = None
-        author = accounts[data.get("author", "journalist")]
-        article = Article(
-            title=data["title"],
-            slug=data["slug"],
-            standfirst=data["standfirst"],
-            body=data["body"],
-            section=sections[data["section"]],
-            author=author,
-            status=status,
-            published_at=published_at,
-            image_alt=data.get("image_alt", ""),
-            image_caption=data.get("image_caption", ""),
-            image_credit=data.get("image_credit", ""),
-        )
-        if "colours" in data:
-            name = f"{data['slug'][:40]}.jpg"
-            # A named file, so that Django records the image's width and height on assignment.
-            article.image.save(
-                name, ContentFile(draw_image(*data["colours"]), name=name), save=False
-            )
-        with reversion.create_revision():
-            article.save()
-            article.tags.add(*data.get("tags", []))
-            reversion.set_user(author)
-            reversion.set_comment("Contenu de démonstration")
-        # Make the renditions now rather than on the first page view.
-        for rendition in article.renditions():
-            rendition.generate()
-        if data.get("view_count"):
-            Article.objects.filter(pk=article.pk).update(view_count=data["view_count"])
-        record_history(article, data, accounts)
-        created += 1
+        if not Article.objects.filter(slug=data["slug"]).exists():
+            write(data, sections, accounts, now)
+            created += 1
     stdout.write(f"Articles: {created} created, {len(ARTICLES) - created} already there.")
 
 
-def record_history(article, data, accounts):
-    """The audit trail an article of this kind would have: written by its author, submitted,
-    then published or sent back by the editor. Only for an article that has none yet."""
-    if article.events.exists():
-        return
-    author, editor = article.author, accounts["editor"]
-    start = article.published_at or timezone.now()
-    if article.published_at is None or article.published_at > timezone.now():
-        start = timezone.now() - datetime.timedelta(days=1)
-    steps = [(ArticleEvent.Action.CREATED, author, "", datetime.timedelta(hours=-3))]
-    if author != editor and (article.status == Article.Status.PUBLISHED or "sent_back" in data):
-        steps.append((ArticleEvent.Action.SUBMITTED, author, "", datetime.timedelta(hours=-1)))
-    now = datetime.timedelta()
-    if "sent_back" in data:
-        steps.append((ArticleEvent.Action.SENT_BACK, editor, data["sent_back"], now))
-    elif article.is_scheduled:
-        steps.append((ArticleEvent.Action.SCHEDULED, editor, "", now))
-    elif article.status == Article.Status.PUBLISHED:
-        steps.append((ArticleEvent.Action.PUBLISHED, editor, "", now))
-    ArticleEvent.objects.bulk_create(
-        ArticleEvent(article=article, action=action, actor=actor, note=note, created_at=start + at)
-        for action, actor, note, at in steps
+def write(data, sections, accounts, now):
+    """Write one article the way the newsroom would have: its author creates it and submits it,
+    then the editor publishes it (with an age), schedules it (`scheduled_in`) or sends it back
+    (`sent_back`, the editor's note); without any of these it stays a draft."""
+    author, editor = accounts[data.get("author", "journalist")], accounts["editor"]
+    if "scheduled_in" in data:
+        published_at = now + data["scheduled_in"]
+    elif "age" in data:
+        published_at = now - data["age"]
+    else:
+        published_at = None
+    # The story ends when the article came out, or a day ago for what readers do not see yet.
+    end = published_at if published_at and published_at <= now else now - datetime.timedelta(days=1)
+
+    article = Article(
+        title=data["title"],
+        slug=data["slug"],
+        standfirst=data["standfirst"],
+        body=data["body"],
+        section=sections[data["section"]],
+        author=author,
+        image_alt=data.get("image_alt", ""),
+        image_caption=data.get("image_caption", ""),
+        image_credit=data.get("image_credit", ""),
     )
+    if "colours" in data:
+        name = f"{data['slug'][:40]}.jpg"
+        # A named file, so that Django records the image's width and height on assignment.
+        article.image.save(name, ContentFile(draw_image(*data["colours"]), name=name), save=False)
+    # One revision for the text and its tags, dated with the creation.
+    with reversion.create_revision():
+        article.take_step("create", by=author, when=end - datetime.timedelta(hours=3))
+        article.tags.add(*data.get("tags", []))
+    goes_to_editor = published_at is not None or "sent_back" in data
+    if goes_to_editor and author != editor:
+        article.take_step("submit_for_review", by=author, when=end - datetime.timedelta(hours=1))
+    if "sent_back" in data:
+        article.take_step("send_back", by=editor, note=data["sent_back"], when=end)
+    elif published_at is not None:
+        # A date still to come makes it a scheduling.
+        article.take_step("publish", by=editor, at=published_at, when=end)
+
+    # Make the renditions now rather than on the first page view.
+    for rendition in article.renditions():
+        rendition.generate()
+    if data.get("view_count"):
+        Article.objects.filter(pk=article.pk).update(view_count=data["view_count"])

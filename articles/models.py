@@ -4,7 +4,7 @@ import reversion
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from django_prose_editor.fields import ProseEditorField
 from imagekit.models import ImageSpecField
 from taggit.managers import TaggableManager
@@ -19,6 +20,7 @@ from taggit.models import TaggedItem
 
 from . import specs
 from .sanitize import EDITOR_EXTENSIONS, sanitize_html
+from .workflow import NEW, Step, declare
 
 
 class SectionQuerySet(models.QuerySet):
@@ -99,8 +101,12 @@ def byline_for(user):
     return user.get_full_name() or user.get_username()
 
 
-class ArticleStateError(Exception):
-    """A workflow step that does not apply to the article's current status."""
+class ArticleStateError(PermissionDenied):
+    """A workflow step that does not apply to the article's current status.
+
+    A refusal like any other (PermissionDenied), for callers that only care whether a step was
+    taken; the admin's bulk actions tell it apart from "not allowed".
+    """
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -211,6 +217,59 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(match)
 
 
+# Before Article, whose workflow declaration names the actions each step records.
+class ArticleEvent(models.Model):
+    """One line of an article's audit trail: who did what to it, and when.
+
+    Revisions keep the article's content; events keep the newsroom's decisions, in a table the
+    dashboard can query ("what came back from review") and that outlives pruned revisions.
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        SUBMITTED = "submitted", _("Submitted for review")
+        SENT_BACK = "sent_back", _("Sent back to the author")
+        PUBLISHED = "published", _("Published")
+        SCHEDULED = "scheduled", _("Scheduled")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+        RESTORED = "restored", _("Earlier version restored")
+
+    article = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="events", verbose_name=_("article")
+    )
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    # Someone who leaves keeps their decisions on record, without a name.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="article_events",
+        verbose_name=_("by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("article event")
+        verbose_name_plural = _("article events")
+        indexes = [
+            # An article's trail, and its latest event (the dashboard's "came back" rule).
+            models.Index(fields=["article", "-created_at"], name="articleevent_article_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.article}"
+
+    def get_absolute_url(self):
+        return self.article.get_absolute_url()
+
+    @property
+    def actor_name(self):
+        return byline_for(self.actor) if self.actor else _("a former staff member")
+
+
 # Revisions keep an article's tags with it: restoring a version brings its tags back.
 reversion.register(TaggedItem)
 
@@ -286,6 +345,109 @@ class Article(models.Model):
     image_thumbnail = ImageSpecField(source="image", spec=specs.ThumbnailRendition)
 
     objects = ArticleQuerySet.as_manager()
+
+    #: The workflow, declared once: draft -> in review -> published, and back to draft. Each step
+    #: says where it starts and leads, who may take it, what it records and what the admin shows
+    #: for it; `take_step()` takes it, `available_steps()` lists those a user may take.
+    STEPS = declare(
+        Step(
+            "create",
+            sources=(NEW,),
+            target=Status.DRAFT,
+            permission="articles.add_article",
+            action=ArticleEvent.Action.CREATED,
+            wrong_status=_("This article has already been created."),
+        ),
+        Step(
+            "submit_for_review",
+            sources=(Status.DRAFT,),
+            target=Status.IN_REVIEW,
+            # Journalists hand in their own drafts: editable_by() says which are theirs.
+            permission="articles.change_article",
+            action=ArticleEvent.Action.SUBMITTED,
+            wrong_status=_("Only a draft can be submitted for review."),
+            label=_("Save and submit for review"),
+            done=_("“%(title)s” is now waiting for review."),
+            bulk_description=_("Submit the selected articles for review"),
+            bulk_done=ngettext_lazy(
+                "%(count)d article submitted for review.",
+                "%(count)d articles submitted for review.",
+                "count",
+            ),
+        ),
+        Step(
+            "publish",
+            sources=(Status.DRAFT, Status.IN_REVIEW),
+            target=Status.PUBLISHED,
+            permission="articles.publish_article",
+            action=ArticleEvent.Action.PUBLISHED,
+            wrong_status=_("This article is already published."),
+            label=_("Save and publish"),
+            done=_("“%(title)s” is published."),
+            bulk_description=_("Publish the selected articles"),
+            bulk_done=ngettext_lazy(
+                "%(count)d article published (or scheduled, if its date is in the future).",
+                "%(count)d articles published (or scheduled, if their date is in the future).",
+                "count",
+            ),
+            sets_date=True,
+            # Publishing for a date in the future is scheduling.
+            when_future="schedule",
+        ),
+        Step(
+            "schedule",
+            sources=(Status.DRAFT, Status.IN_REVIEW),
+            target=Status.PUBLISHED,
+            permission="articles.publish_article",
+            action=ArticleEvent.Action.SCHEDULED,
+            wrong_status=_("This article is already published."),
+            done=_("“%(title)s” is scheduled: readers will see it from %(date)s."),
+            sets_date=True,
+            # Scheduling for a date that has come is publishing.
+            when_due="publish",
+        ),
+        Step(
+            "unpublish",
+            sources=(Status.PUBLISHED,),
+            target=Status.DRAFT,
+            permission="articles.publish_article",
+            action=ArticleEvent.Action.UNPUBLISHED,
+            wrong_status=_("Only a published article can be unpublished."),
+            label=_("Unpublish"),
+            done=_("“%(title)s” is unpublished: readers no longer see it."),
+            bulk_description=_("Unpublish the selected articles"),
+            bulk_done=ngettext_lazy(
+                "%(count)d article unpublished.", "%(count)d articles unpublished.", "count"
+            ),
+        ),
+        Step(
+            "send_back",
+            sources=(Status.IN_REVIEW,),
+            target=Status.DRAFT,
+            permission="articles.publish_article",
+            action=ArticleEvent.Action.SENT_BACK,
+            wrong_status=_("Only an article in review can be sent back."),
+            label=_("Send back to the author"),
+            done=_("“%(title)s” is back with its author as a draft."),
+            bulk_description=_("Send the selected articles back to their authors"),
+            bulk_done=ngettext_lazy(
+                "%(count)d article sent back to its author.",
+                "%(count)d articles sent back to their authors.",
+                "count",
+            ),
+            asks_for_note=True,
+        ),
+        Step(
+            "restore",
+            # django-reversion puts the earlier version back; the step checks who may, and
+            # records it.
+            sources=tuple(Status),
+            target=None,
+            permission="articles.restore_article",
+            action=ArticleEvent.Action.RESTORED,
+            wrong_status=_("Only a saved article has earlier versions to restore."),
+        ),
+    )
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
@@ -434,62 +596,82 @@ class Article(models.Model):
             self.Status.IN_REVIEW,
         )
 
-    # --- Workflow: draft -> in review -> published, and back to draft. -------------------------
-    # Each step is saved as a revision signed by `by`, whoever calls it (admin button, action,
-    # a future view or command), and recorded in the article's audit trail (ArticleEvent).
+    # --- Workflow: the steps of Article.STEPS, taken by take_step() and nothing else. ---------
 
-    def submit_for_review(self, *, by=None):
-        """Hand a draft to the editors."""
-        if self.status != self.Status.DRAFT:
-            raise ArticleStateError(_("Only a draft can be submitted for review."))
-        self.status = self.Status.IN_REVIEW
-        self._save_step(by, _("Submitted for review"), ["status"], ArticleEvent.Action.SUBMITTED)
+    def available_steps(self, user):
+        """The steps that apply to the article's status and that `user` may take, in order."""
+        return [
+            step
+            for step in self.STEPS.values()
+            if self._workflow_status in step.sources and self.may_take(step, user)
+        ]
 
-    def send_back(self, *, by=None, note=""):
-        """Return an article in review to its author as a draft, with the editor's note."""
-        if self.status != self.Status.IN_REVIEW:
-            raise ArticleStateError(_("Only an article in review can be sent back."))
-        self.status = self.Status.DRAFT
-        self._save_step(
-            by, _("Sent back to the author"), ["status"], ArticleEvent.Action.SENT_BACK, note
-        )
+    def may_take(self, step, user):
+        """Whether `user` may take `step` on this article, whatever its status: the step's
+        permission, and on a saved article the right to change it (see editable_by)."""
+        if not user.has_perm(step.permission):
+            return False
+        # A new article has no author's rules yet: writing one needs only the right to add.
+        return self._state.adding or self.editable_by(user)
 
-    def publish(self, *, by=None, at=None):
-        """Publish now, or schedule for `at`; readers see it once that time has come.
+    def take_step(self, step, *, by, note="", at=None, when=None):
+        """Take the workflow step named `step` (or given as a Step), as the user `by`; return the
+        step taken, which is "schedule" for a "publish" with a publication date in the future
+        (and the reverse).
 
-        Without `at`, a publication date already set is kept (that is how a journalist schedules:
-        set the date, then publish), and an article without one goes out now.
+        Refuses with PermissionDenied when `by` may not take it, then with ArticleStateError
+        when it does not apply to the article's status. Otherwise sets the status (and, for
+        publish and schedule, the publication date: `at`, else the date already set, else the
+        moment of the step) and saves those fields only (a restore, whose content
+        django-reversion put back, saves nothing more), in a revision signed by `by` with the
+        recorded action as comment; and records the step in the audit trail with `note`. All in
+        one transaction. `when` dates the step in the past (the event and the revision), for the
+        demo and importers; it is now otherwise.
         """
-        if self.status == self.Status.PUBLISHED:
-            raise ArticleStateError(_("This article is already published."))
-        self.status = self.Status.PUBLISHED
-        self.published_at = at or self.published_at or timezone.now()
-        if self.published_at > timezone.now():
-            comment, action = _("Scheduled"), ArticleEvent.Action.SCHEDULED
-        else:
-            comment, action = _("Published"), ArticleEvent.Action.PUBLISHED
-        self._save_step(by, comment, ["status", "published_at"], action)
+        if isinstance(step, str):
+            step = self.STEPS[step]
+        moment = when or timezone.now()
+        published_at = self.published_at
+        if step.sets_date:
+            published_at = at or published_at or moment
+            if step.when_future and published_at > moment:
+                step = self.STEPS[step.when_future]
+            elif step.when_due and published_at <= moment:
+                step = self.STEPS[step.when_due]
+        if not self.may_take(step, by):
+            raise PermissionDenied(
+                _("You are not allowed to take this step on “%(title)s”.") % {"title": self.title}
+            )
+        if self._workflow_status not in step.sources:
+            raise ArticleStateError(str(step.wrong_status))
 
-    def unpublish(self, *, by=None):
-        """Take the article back to draft: readers get a 404 until it is published again."""
-        if self.status != self.Status.PUBLISHED:
-            raise ArticleStateError(_("Only a published article can be unpublished."))
-        self.status = self.Status.DRAFT
-        self._save_step(by, _("Unpublished"), ["status"], ArticleEvent.Action.UNPUBLISHED)
-
-    def _save_step(self, by, comment, fields, action, note=""):
+        fields = []
+        if step.target is not None:
+            self.status = step.target
+            fields.append("status")
+        if step.sets_date:
+            self.published_at = published_at
+            fields.append("published_at")
         with transaction.atomic(), reversion.create_revision():
-            self.save(update_fields=[*fields, "updated_at"])
+            if self._state.adding:
+                self.save()
+            elif fields:
+                # Only what the step changes: the rest may have been saved by someone else.
+                self.save(update_fields=[*fields, "updated_at"])
             # The revision stores the whole article: the version list reads as its history.
             reversion.add_to_revision(self)
-            if by is not None:
-                reversion.set_user(by)
-            reversion.set_comment(str(comment))
-            self.record(action, by=by, note=note)
+            reversion.set_user(by)
+            reversion.set_comment(str(step.action.label))
+            if when is not None:
+                reversion.set_date_created(when)
+            ArticleEvent.objects.create(
+                article=self, action=step.action, actor=by, note=note, created_at=moment
+            )
+        return step
 
-    def record(self, action, *, by=None, note=""):
-        """Add a line to the article's audit trail."""
-        return ArticleEvent.objects.create(article=self, action=action, actor=by, note=note)
+    @property
+    def _workflow_status(self):
+        return NEW if self._state.adding else self.status
 
     # --- Renditions ---------------------------------------------------------------------------
 
@@ -568,55 +750,3 @@ class Article(models.Model):
             cursor.execute(sql, params)
             row = cursor.fetchone()
         return row[0] if row else None
-
-
-class ArticleEvent(models.Model):
-    """One line of an article's audit trail: who did what to it, and when.
-
-    Revisions keep the article's content; events keep the newsroom's decisions, in a table the
-    dashboard can query ("what came back from review") and that outlives pruned revisions.
-    """
-
-    class Action(models.TextChoices):
-        CREATED = "created", _("Created")
-        SUBMITTED = "submitted", _("Submitted for review")
-        SENT_BACK = "sent_back", _("Sent back to the author")
-        PUBLISHED = "published", _("Published")
-        SCHEDULED = "scheduled", _("Scheduled")
-        UNPUBLISHED = "unpublished", _("Unpublished")
-        RESTORED = "restored", _("Earlier version restored")
-
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="events", verbose_name=_("article")
-    )
-    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
-    # Someone who leaves keeps their decisions on record, without a name.
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="article_events",
-        verbose_name=_("by"),
-    )
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("article event")
-        verbose_name_plural = _("article events")
-        indexes = [
-            # An article's trail, and its latest event (the dashboard's "came back" rule).
-            models.Index(fields=["article", "-created_at"], name="articleevent_article_idx"),
-        ]
-
-    def __str__(self):
-        return f"{self.get_action_display()}: {self.article}"
-
-    def get_absolute_url(self):
-        return self.article.get_absolute_url()
-
-    @property
-    def actor_name(self):
-        return byline_for(self.actor) if self.actor else _("a former staff member")

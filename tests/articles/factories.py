@@ -4,16 +4,20 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from articles.models import Article, AuthorProfile, Section
+from staff import roles
 
 
 class UserFactory(DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ["username"]
+        # The role factories' groups need no second save.
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = factory.Faker("first_name", locale="fr_FR")
@@ -24,6 +28,32 @@ class UserFactory(DjangoModelFactory):
 
 class StaffUserFactory(UserFactory):
     is_staff = True
+
+
+def in_role(name):
+    """Puts the new account in a role's group (staff/roles.py), as the demo's accounts are."""
+
+    def join(user, create, extracted, **kwargs):
+        if create:
+            user.groups.add(Group.objects.get(name=name))
+
+    return factory.PostGeneration(join)
+
+
+class JournalistFactory(StaffUserFactory):
+    role = in_role(roles.JOURNALIST)
+
+
+class EditorFactory(StaffUserFactory):
+    role = in_role(roles.EDITOR)
+
+
+class ModeratorFactory(StaffUserFactory):
+    role = in_role(roles.MODERATOR)
+
+
+class SuperuserFactory(StaffUserFactory):
+    is_superuser = True
 
 
 class AuthorProfileFactory(DjangoModelFactory):

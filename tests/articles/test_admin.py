@@ -9,11 +9,13 @@ from django.utils import timezone
 from PIL import Image
 from reversion.models import Version
 
-from articles.models import Article
+from articles.models import Article, ArticleEvent
 from tests.articles.factories import (
     ArticleFactory,
     AuthorProfileFactory,
+    EditorFactory,
     InReviewArticleFactory,
+    JournalistFactory,
     PublishedArticleFactory,
     ScheduledArticleFactory,
     SectionFactory,
@@ -277,19 +279,99 @@ def test_a_future_date_and_the_publish_button_schedule_the_article(client, edito
     article = ArticleFactory()
     tomorrow = timezone.localtime() + datetime.timedelta(days=1)
 
-    client.post(
+    response = client.post(
         change_url(article),
         form_data(
+            title="Fête de la rivière",
             published_at_0=tomorrow.strftime("%d/%m/%Y"),
             published_at_1="06:30:00",
             author=editor.pk,
             _workflow="publish",
         ),
+        follow=True,
     )
 
     article.refresh_from_db()
     assert article.is_scheduled
     assert article not in Article.objects.published()
+    assert article.events.get().action == ArticleEvent.Action.SCHEDULED
+    [message] = [str(message) for message in response.context["messages"]]
+    assert message.startswith(
+        "« Fête de la rivière » est programmé : les lecteurs le verront à partir du "
+    )
+    assert "06:30" in message
+
+
+def test_the_send_back_button_sends_the_editors_note(client, editor):
+    article = InReviewArticleFactory(title="Budget 2025")
+
+    response = client.post(
+        change_url(article),
+        form_data(
+            title="Budget 2025",
+            author=article.author_id,
+            review_note="Les chiffres sont à revérifier.",
+            _workflow="send_back",
+        ),
+        follow=True,
+    )
+
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    event = article.events.get()
+    assert (event.action, event.actor, event.note) == (
+        ArticleEvent.Action.SENT_BACK,
+        editor,
+        "Les chiffres sont à revérifier.",
+    )
+    assert [str(message) for message in response.context["messages"]] == [
+        "« Budget 2025 » est revenu à son auteur comme brouillon."
+    ]
+
+
+def test_the_review_note_is_offered_only_with_the_send_back_button(client, editor):
+    in_review = client.get(change_url(InReviewArticleFactory())).content.decode()
+    draft = client.get(change_url(ArticleFactory())).content.decode()
+
+    assert 'name="review_note"' in in_review
+    assert 'value="send_back"' in in_review
+    assert 'name="review_note"' not in draft
+
+
+@pytest.mark.parametrize("step", ["schedule", "create", "restore", "anything"])
+def test_a_step_without_a_button_cannot_be_posted(client, editor, step):
+    article = ArticleFactory()
+
+    response = client.post(change_url(article), form_data(author=editor.pk, _workflow=step))
+
+    assert response.status_code == 403
+    assert Article.objects.get(pk=article.pk).status == Article.Status.DRAFT
+    assert not article.events.exists()
+
+
+def test_a_journalist_posting_the_publish_button_by_hand_is_refused(client):
+    claire = JournalistFactory()
+    article = ArticleFactory(author=claire, title="Avant")
+    client.force_login(claire)
+
+    response = client.post(
+        change_url(article), form_data(title="Après", author=claire.pk, _workflow="publish")
+    )
+
+    assert response.status_code == 403
+    article.refresh_from_db()
+    assert (article.title, article.status) == ("Avant", Article.Status.DRAFT)
+
+
+def test_a_new_article_is_created_through_the_workflow(client, editor):
+    client.post(ADD, form_data(_workflow="submit_for_review"))
+
+    article = Article.objects.get()
+    assert article.status == Article.Status.IN_REVIEW
+    assert [(e.action, e.actor) for e in article.events.order_by("created_at", "pk")] == [
+        (ArticleEvent.Action.CREATED, editor),
+        (ArticleEvent.Action.SUBMITTED, editor),
+    ]
 
 
 def test_the_form_shows_only_the_steps_that_apply(client, editor):
@@ -356,6 +438,58 @@ def test_bulk_actions_call_the_workflow_and_say_what_they_did(
     assert done in content
     assert skipped in content
     assert Version.objects.get_for_object(articles[0]).first().revision.user == editor
+
+
+def test_each_article_of_a_bulk_action_gets_its_own_revision_and_event(client, editor):
+    now = ArticleFactory()
+    later = ArticleFactory(published_at=timezone.now() + datetime.timedelta(days=2))
+
+    client.post(CHANGELIST, {"action": "publish", "_selected_action": [now.pk, later.pk]})
+
+    for article, action, comment in [
+        (now, ArticleEvent.Action.PUBLISHED, "Publié"),
+        (later, ArticleEvent.Action.SCHEDULED, "Programmé"),
+    ]:
+        revision = Version.objects.get_for_object(article).get().revision
+        assert (revision.user, revision.comment) == (editor, comment)
+        assert revision.version_set.count() == 1
+        assert (article.events.get().action, article.events.get().actor) == (action, editor)
+
+
+def test_a_bulk_action_leaves_alone_what_the_user_may_not_change(client):
+    claire = JournalistFactory()
+    mine, theirs = ArticleFactory(author=claire), ArticleFactory(author=JournalistFactory())
+    client.force_login(claire)
+
+    response = client.post(
+        CHANGELIST,
+        {"action": "submit_for_review", "_selected_action": [mine.pk, theirs.pk]},
+        follow=True,
+    )
+
+    assert Article.objects.get(pk=mine.pk).status == Article.Status.IN_REVIEW
+    assert Article.objects.get(pk=theirs.pk).status == Article.Status.DRAFT
+    assert [str(message) for message in response.context["messages"]] == [
+        "1 article n'a pas été touché : vous ne pouvez pas le modifier.",
+        "1 article soumis pour relecture.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("factory", "actions"),
+    [
+        (JournalistFactory, ["submit_for_review"]),
+        (EditorFactory, ["submit_for_review", "publish", "unpublish", "send_back"]),
+    ],
+)
+def test_each_role_is_offered_the_bulk_actions_of_its_steps(client, factory, actions):
+    client.force_login(factory())
+    ArticleFactory()
+
+    form = client.get(CHANGELIST).context["action_form"]
+
+    offered = [name for name, _label in form.fields["action"].choices if name]
+    assert [name for name in offered if name != "delete_selected"] == actions
 
 
 # --- Revisions ------------------------------------------------------------------------------------

@@ -9,14 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from articles.models import Article, ArticleStateError
+from articles.models import Article
 from tests.articles.factories import (
     ArticleFactory,
     AuthorProfileFactory,
     InReviewArticleFactory,
     PublishedArticleFactory,
     ScheduledArticleFactory,
-    StaffUserFactory,
     UserFactory,
 )
 
@@ -136,111 +135,7 @@ def test_the_author_page_url_uses_the_username():
     assert str(profile) == profile.user.get_full_name()
 
 
-# --- Workflow -------------------------------------------------------------------------------------
-
-
-def test_a_draft_is_submitted_for_review():
-    editor = StaffUserFactory()
-    article = ArticleFactory()
-
-    article.submit_for_review(by=editor)
-
-    article.refresh_from_db()
-    assert article.status == Article.Status.IN_REVIEW
-    assert article.published_at is None
-
-
-@pytest.mark.parametrize("factory", [InReviewArticleFactory, PublishedArticleFactory])
-def test_only_a_draft_can_be_submitted_for_review(factory):
-    article = factory()
-
-    with pytest.raises(ArticleStateError):
-        article.submit_for_review(by=article.author)
-
-
-@pytest.mark.parametrize("factory", [ArticleFactory, InReviewArticleFactory])
-def test_publishing_without_a_date_publishes_now(factory):
-    article = factory()
-
-    with time_machine.travel(datetime.datetime(2025, 3, 1, 9, 0, tzinfo=datetime.UTC), tick=False):
-        article.publish(by=article.author)
-
-    article.refresh_from_db()
-    assert article.status == Article.Status.PUBLISHED
-    assert article.published_at == datetime.datetime(2025, 3, 1, 9, 0, tzinfo=datetime.UTC)
-
-
-def test_publishing_with_a_future_date_schedules():
-    at = timezone.now() + datetime.timedelta(days=1)
-    article = ArticleFactory(published_at=at)
-
-    article.publish(by=article.author)
-
-    assert article.is_scheduled
-    assert list(Article.objects.scheduled()) == [article]
-    assert Version.objects.get_for_object(article).first().revision.comment == "Programmé"
-
-
-def test_publishing_at_a_given_time_overrides_the_date():
-    at = timezone.now() + datetime.timedelta(hours=5)
-    article = ArticleFactory(published_at=timezone.now() + datetime.timedelta(days=9))
-
-    article.publish(by=article.author, at=at)
-
-    article.refresh_from_db()
-    assert article.published_at == at
-
-
-def test_a_published_article_cannot_be_published_again():
-    with pytest.raises(ArticleStateError):
-        PublishedArticleFactory().publish()
-
-
-def test_unpublishing_hides_the_article_and_keeps_its_date():
-    article = PublishedArticleFactory()
-    date = article.published_at
-
-    article.unpublish(by=article.author)
-
-    article.refresh_from_db()
-    assert article.status == Article.Status.DRAFT
-    assert article.published_at == date
-    assert article not in Article.objects.published()
-
-
-@pytest.mark.parametrize("factory", [ArticleFactory, InReviewArticleFactory])
-def test_only_a_published_article_can_be_unpublished(factory):
-    with pytest.raises(ArticleStateError):
-        factory().unpublish()
-
-
-def test_a_workflow_step_does_not_overwrite_other_fields():
-    article = ArticleFactory(title="Avant")
-    Article.objects.filter(pk=article.pk).update(title="Modifié ailleurs", view_count=7)
-
-    article.publish(by=article.author)
-
-    article.refresh_from_db()
-    assert article.title == "Modifié ailleurs"
-    assert article.view_count == 7
-
-
-# --- Revisions ------------------------------------------------------------------------------------
-
-
-def test_each_workflow_step_is_kept_as_a_revision_signed_by_its_author():
-    journalist, editor = StaffUserFactory(), StaffUserFactory()
-    article = ArticleFactory(author=journalist)
-
-    article.submit_for_review(by=journalist)
-    article.publish(by=editor)
-
-    versions = Version.objects.get_for_object(article)
-    assert [(v.revision.user, v.revision.comment) for v in versions] == [
-        (editor, "Publié"),
-        (journalist, "Soumis pour relecture"),
-    ]
-    assert versions[0].field_dict["status"] == Article.Status.PUBLISHED
+# --- Revisions (the workflow's are in test_workflow.py) -------------------------------------------
 
 
 def test_reverting_a_revision_brings_back_the_old_title_and_tags():

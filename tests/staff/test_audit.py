@@ -34,11 +34,11 @@ def test_every_workflow_step_is_recorded_with_who(client, people):
         },
     )
     article = Article.objects.get(slug="conseil-municipal")
-    article.submit_for_review(by=claire)
-    article.send_back(by=hugo, note="Ajoutez le vote du budget.")
-    article.submit_for_review(by=claire)
-    article.publish(by=hugo)
-    article.unpublish(by=hugo)
+    article.take_step("submit_for_review", by=claire)
+    article.take_step("send_back", by=hugo, note="Ajoutez le vote du budget.")
+    article.take_step("submit_for_review", by=claire)
+    article.take_step("publish", by=hugo)
+    article.take_step("unpublish", by=hugo)
 
     assert trail(article) == [
         (A.CREATED, claire),

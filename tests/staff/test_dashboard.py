@@ -35,12 +35,12 @@ def test_a_journalist_sees_their_drafts_and_what_came_back_with_the_note(client,
     ArticleFactory(author=claire, title="Mon brouillon")
     ArticleFactory(author=colleague, title="Le brouillon de Louis")
     returned = InReviewArticleFactory(author=claire, title="Budget 2025")
-    returned.send_back(by=hugo, note="Les chiffres de la voirie sont à revérifier.")
+    returned.take_step("send_back", by=hugo, note="Les chiffres de la voirie sont à revérifier.")
     unpublished = PublishedArticleFactory(author=claire, title="Erreur de date")
-    unpublished.unpublish(by=hugo)
+    unpublished.take_step("unpublish", by=hugo)
     resubmitted = InReviewArticleFactory(author=claire, title="Déjà corrigé")
-    resubmitted.send_back(by=hugo)
-    resubmitted.submit_for_review(by=claire)
+    resubmitted.take_step("send_back", by=hugo)
+    resubmitted.take_step("submit_for_review", by=claire)
     client.force_login(claire)
 
     response = client.get(INDEX)
@@ -128,7 +128,7 @@ def test_the_dashboard_costs_the_same_queries_with_many_articles(
     client, people, django_assert_max_num_queries
 ):
     client.force_login(people["superuser"])
-    InReviewArticleFactory(author=people["superuser"]).send_back(by=people["editor"])
+    InReviewArticleFactory(author=people["superuser"]).take_step("send_back", by=people["editor"])
     client.get(INDEX)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -136,7 +136,9 @@ def test_the_dashboard_costs_the_same_queries_with_many_articles(
     with CaptureQueriesContext(connection) as few:
         client.get(INDEX)
     for _ in range(15):
-        InReviewArticleFactory(author=people["superuser"]).send_back(by=people["editor"])
+        InReviewArticleFactory(author=people["superuser"]).take_step(
+            "send_back", by=people["editor"]
+        )
         ScheduledArticleFactory()
         PublishedArticleFactory()
     with django_assert_max_num_queries(len(few)):
