@@ -26,8 +26,12 @@ waiting (staff previews, a reader who just commented and sees their own waiting 
 "thank you" message all come from a full render), and not a crawler (its visit is not counted,
 so it takes the full render path that counts nothing).
 
-``articles`` owns the mechanism and the slots of its own page; ``comments`` and ``donations``
-register theirs (see their ``apps.py``), so that this module never imports them.
+Each part that belongs to one reader is a `ReaderSlot`, declared once next to the template tag
+that prints it: the tag prints the slot's placeholder in a shell, and the slot's filler gives each
+reader their part. ``articles`` owns the mechanism and the slots of its own page; ``comments``
+and ``donations`` declare theirs in their template tags, which their ``apps.py`` imports at
+start-up, so that this module never imports them and every slot is known before the first
+shell is served.
 """
 
 import datetime
@@ -39,10 +43,12 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
 from . import caching
@@ -54,7 +60,7 @@ GENERATION_KEY = "articles:page-generation"
 # shell pickled by the previous code.
 SHELL_KEY_PREFIX = "articles:page-shell:v1"
 
-# Slots registered by the apps that fill a part of the article page: name → fill(request, page).
+# The reader slots, by name.
 _slots = {}
 # Functions of an article id naming a cache key whose value the shell depends on.
 _version_keys = []
@@ -63,29 +69,65 @@ _variants = []
 # Functions of an article giving the moment its page changes by itself (comments closing), or None.
 _expiries = []
 
-
-@functools.cache
-def _placeholder(name):
-    # Derived from the secret key, so that a reader cannot write one into a comment and have
-    # it replaced; plain word characters, so escaping and URL patterns leave it alone.
-    digest = hashlib.sha256(f"newsroom-page-slot:{name}:{settings.SECRET_KEY}".encode())
-    return f"nrslot{name}{digest.hexdigest()[:20]}"
+# The context variable that makes a rendering a shell: set by render_shell, read by ReaderSlot.
+_IN_SHELL = "page_shell"
 
 
-def slot(name):
-    """The placeholder a template writes, in a shell, where slot `name` goes."""
-    return _placeholder(name)
+class ReaderSlot:
+    """A part of the article page that belongs to one reader.
 
+    `fill(request, page)` gives the part's HTML, escaped, for each reader of a shared page.
+    Fillers run before the transaction that records the view and only read; a write they need
+    (a count) goes through `page.on_write`, so that the reader's writes share one commit and
+    the write lock (database-wide on SQLite) is held for the writes alone. A slot declared
+    with `after_writes=True` is filled once those writes are done, and so sees
+    `page.view_count` with this reader's view in it.
 
-def register_slot(name, fill):
-    """Have `fill(request, page)` give slot `name`'s HTML for each reader of a shared page.
-
-    Fillers run before the transaction that records the view and only read; a write they
-    need (a count) goes through `page.on_write`, so that the reader's writes share one commit
-    and the write lock (database-wide on SQLite) is held for the writes alone.
+    Declaring a slot registers it. The template tag that prints the part is decorated with
+    `tag`; where the part is not a simple tag's output, the code asks `in_shell(context)` and
+    writes `placeholder`.
     """
-    _slots[name] = fill
-    _slot_pattern.cache_clear()
+
+    def __init__(self, name, fill, *, after_writes=False):
+        if name in _slots:
+            raise ImproperlyConfigured(f"Two reader slots of the article page are named {name!r}.")
+        self.name = name
+        self.fill = fill
+        self.after_writes = after_writes
+        _slots[name] = self
+        _slot_pattern.cache_clear()
+
+    def __repr__(self):
+        return f"<ReaderSlot {self.name}>"
+
+    @cached_property
+    def placeholder(self):
+        """What a shell holds where this slot goes. Derived from the secret key, so that a
+        reader cannot write one into a comment and have it replaced; plain word characters, so
+        escaping and URL patterns leave it alone."""
+        digest = hashlib.sha256(f"newsroom-page-slot:{self.name}:{settings.SECRET_KEY}".encode())
+        return f"nrslot{self.name}{digest.hexdigest()[:20]}"
+
+    def in_shell(self, context):
+        """Whether `context` renders a shell, where this slot prints its placeholder."""
+        return bool(context.get(_IN_SHELL))
+
+    def tag(self, function):
+        """Decorate a simple tag's function (`takes_context=True`): in a shell, the tag prints
+        this slot's placeholder instead of calling `function`."""
+
+        @functools.wraps(function)
+        def tag(context, *args, **kwargs):
+            if self.in_shell(context):
+                return self.placeholder
+            return function(context, *args, **kwargs)
+
+        return tag
+
+
+def reader_slots():
+    """The declared reader slots, by name."""
+    return dict(_slots)
 
 
 def register_version_key(key_for_article):
@@ -167,6 +209,12 @@ def current_versions(article_id):
     return caching.versions(_version_names(article_id))
 
 
+def render_shell(template_name, context, request):
+    """The page rendered as a shell: every reader slot holds its placeholder."""
+    context = {**context, _IN_SHELL: True, "csrf_token": csrf_slot.placeholder}
+    return render_to_string(template_name, context, request=request)
+
+
 def serve(request, slug):
     """The page for this reader from its shell, counting the view; None when there is no
     current shell (the caller renders the page in full)."""
@@ -189,14 +237,15 @@ def serve(request, slug):
 
 def _serve_from(shell, request):
     page = Page(shell.article_id, shell.section_id)
-    parts = _fill(request, page, shell.slots)
+    parts = _fill(request, page, shell.slots, after_writes=False)
     with transaction.atomic():
         page.view_count = Article.count_view(shell.article_id, if_unchanged_since=shell.updated_at)
         if page.view_count is None:
             # Edited, unpublished or gone since: nothing was counted.
             return None
         page.write()
-    return _substitute(shell.html, parts, page)
+    parts.update(_fill(request, page, shell.slots, after_writes=True))
+    return _substitute(shell.html, parts)
 
 
 def _is_current(shell):
@@ -234,35 +283,37 @@ def store(request, slug, article, html, versions):
 
 
 def slots_in(html):
-    return frozenset(name for name in [*_slots, "views"] if _placeholder(name) in html)
+    return frozenset(name for name, slot in _slots.items() if slot.placeholder in html)
 
 
 def fill(html, request, page):
     """`html`, a shell whose view `page` already counted, with this reader's parts."""
-    parts = _fill(request, page, slots_in(html))
+    present = slots_in(html)
+    parts = _fill(request, page, present, after_writes=False)
     with transaction.atomic():
         page.write()
-    return _substitute(html, parts, page)
+    parts.update(_fill(request, page, present, after_writes=True))
+    return _substitute(html, parts)
 
 
-def _fill(request, page, present):
-    return {name: fill(request, page) for name, fill in _slots.items() if name in present}
+def _fill(request, page, present, *, after_writes):
+    return {
+        slot.placeholder: slot.fill(request, page)
+        for name, slot in _slots.items()
+        if name in present and slot.after_writes == after_writes
+    }
 
 
 @functools.cache
 def _slot_pattern():
-    names = {_placeholder(name): name for name in [*_slots, "views"]}
-    return re.compile("|".join(re.escape(placeholder) for placeholder in names)), names
+    return re.compile("|".join(re.escape(slot.placeholder) for slot in _slots.values()))
 
 
-def _substitute(html, parts, page):
+def _substitute(html, parts):
     """Every placeholder replaced with its part, in one pass over the page."""
-    from .templatetags.articles import views_label
-
-    parts["views"] = escape(views_label(page.view_count))
-    pattern, names = _slot_pattern()
-    return pattern.sub(lambda match: parts[names[match.group(0)]], html)
+    return _slot_pattern().sub(lambda match: parts[match.group(0)], html)
 
 
-register_slot("csrf", lambda request, page: get_token(request))
-register_slot("path", lambda request, page: escape(request.get_full_path()))
+# The token of the page's forms: Django's {% csrf_token %} prints the context's, which
+# render_shell sets to this placeholder.
+csrf_slot = ReaderSlot("csrf", lambda request, page: get_token(request))

@@ -3,7 +3,6 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView
@@ -170,11 +169,7 @@ class ArticleDetailView(DetailView):
         article = self.object
         # Read before rendering: a change made meanwhile leaves this shell stale at once.
         versions = page_cache.current_versions(article.pk)
-        html = render_to_string(
-            self.get_template_names(),
-            {**context, "page_shell": True, "csrf_token": page_cache.slot("csrf")},
-            request=self.request,
-        )
+        html = page_cache.render_shell(self.get_template_names(), context, self.request)
         page_cache.store(self.request, self.kwargs["slug"], article, html, versions)
         page = page_cache.Page(article.pk, article.section_id, article.view_count)
         return HttpResponse(page_cache.fill(html, self.request, page))

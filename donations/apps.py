@@ -7,6 +7,8 @@ class DonationsConfig(AppConfig):
     verbose_name = _("Donations")
 
     def ready(self):
-        from . import page_slots, signals  # noqa: F401 - signals connects the cache receivers
-
-        page_slots.connect()
+        # The tag library declares the donation prompt's part of the shared article page
+        # (articles.page_cache), which must be known before the first page is shared: Django
+        # would load it only with a template.
+        from . import signals  # noqa: F401 - connects the cache receivers
+        from .templatetags import donations  # noqa: F401 - declares the page's reader slot

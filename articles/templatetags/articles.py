@@ -7,7 +7,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
@@ -32,20 +32,24 @@ def views_label(count):
     return ngettext("%(views)s view", "%(views)s views", count) % {"views": intcomma(count)}
 
 
+# Filled once the reader's view is counted, so that the count includes it.
+views_slot = page_cache.ReaderSlot(
+    "views", lambda request, page: escape(views_label(page.view_count)), after_writes=True
+)
+path_slot = page_cache.ReaderSlot("path", lambda request, page: escape(request.get_full_path()))
+
+
 @register.simple_tag(takes_context=True)
+@views_slot.tag
 def article_views(context, article):
-    """The article's view count, or its slot when the page is rendered to be shared."""
-    if context.get("page_shell"):
-        return page_cache.slot("views")
+    """The article's view count."""
     return views_label(article.view_count)
 
 
 @register.simple_tag(takes_context=True)
+@path_slot.tag
 def current_path(context):
-    """This request's path and query string, or its slot when the page is rendered to be
-    shared."""
-    if context.get("page_shell"):
-        return page_cache.slot("path")
+    """This request's path and query string."""
     return context["request"].get_full_path()
 
 

@@ -8,8 +8,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from articles import page_cache
-from comments.forms import CommentForm, captcha_contact_message
-from comments.models import Comment, ModerationPolicy
+from comments.captcha_batch import batch
+from comments.forms import CommentForm, captcha_contact_message, new_timestamp
+from comments.models import Comment, ModerationPolicy, listing_version_key
 from comments.views import SESSION_KEY
 
 register = template.Library()
@@ -17,6 +18,12 @@ register = template.Library()
 PAGE_PARAMETER = "comments_page"
 MAX_PAGE = 10_000
 LISTING_CACHE_SECONDS = 24 * 60 * 60
+
+# The form's parts of an article page shared between readers (articles.page_cache): each reader
+# gets their own captcha challenge and start time. A new batch of challenges commits on its own,
+# without holding the write lock the other readers' views wait for.
+captcha_slot = page_cache.ReaderSlot("captcha", lambda request, page: batch.take())
+timestamp_slot = page_cache.ReaderSlot("timestamp", lambda request, page: new_timestamp())
 
 
 @register.inclusion_tag("comments/includes/comment_section.html", takes_context=True)
@@ -40,9 +47,9 @@ def comment_section(context, article):
     form = None
     if not closed:
         form = CommentForm(article=article, policy=policy)
-        if context.get("page_shell"):
+        if captcha_slot.in_shell(context):
             form.use_placeholders(
-                captcha_key=page_cache.slot("captcha"), timestamp=page_cache.slot("timestamp")
+                captcha_key=captcha_slot.placeholder, timestamp=timestamp_slot.placeholder
             )
     return {
         "article": article,
@@ -61,6 +68,18 @@ def requested_page(request):
         number = 1
     # Bounded, so that made-up page numbers cannot fill the cache.
     return min(max(number, 1), MAX_PAGE)
+
+
+def _comments_close_at(article):
+    return ModerationPolicy.load().closes_at(article)
+
+
+# What else makes a shared page show the wrong comments: an approved, rejected or erased comment
+# changes the listing's version; each page of comments is its own page; the form goes when
+# comments close.
+page_cache.register_version_key(listing_version_key)
+page_cache.register_variant(requested_page)
+page_cache.register_expiry(_comments_close_at)
 
 
 def _approved_listing(article, requested):

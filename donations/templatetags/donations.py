@@ -2,8 +2,10 @@ import functools
 import random
 
 from django import template
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
-from articles import page_cache
+from articles import caching, page_cache
 from articles.models import Section
 from donations.models import DonationPrompt, draw
 from donations.views import recently_clicked
@@ -13,20 +15,33 @@ register = template.Library()
 # The source of the draw between eligible prompts; the tests give it a seed.
 rng = random.Random()
 
+# A prompt as rendered in an article, in a section and a language. A prompt's rendering depends
+# on its own fields only, and any change to them moves its updated_at, so an entry never goes
+# stale; the few prompts a newsroom runs keep this small, and it is emptied when it is not.
+_rendered = caching.ProcessCopies(limit=500)
 
-@register.inclusion_tag("donations/includes/donation_slot.html", takes_context=True)
+
+def _fill_donation_slot(request, page):
+    prompt = drawn_prompt(request, page.section_id, count=page.on_write)
+    return rendered_prompt(prompt, page.section_id)
+
+
+# In an article page shared between readers (articles.page_cache), each reader gets their own
+# draw, counted as an impression with their view.
+donation_slot = page_cache.ReaderSlot("donation", _fill_donation_slot)
+
+
+@register.simple_tag(takes_context=True)
+@donation_slot.tag
 def donation_prompt(context, article):
     """The donation slot of an article page: one eligible prompt, drawn by weight, counted.
 
     Costs one UPDATE (the impression) whatever the number of prompts once the eligible ones are
     cached, and nothing at all for a reader who clicked a prompt in the last
-    DONATIONS_SNOOZE_DAYS days. A page rendered to be shared gets a placeholder instead, which
-    each reader's request fills (see page_slots).
+    DONATIONS_SNOOZE_DAYS days.
     """
-    if context.get("page_shell"):
-        return {"placeholder": page_cache.slot("donation")}
     prompt = drawn_prompt(context.get("request"), article.section_id)
-    return prompt_context(prompt, article.section_id)
+    return rendered_prompt(prompt, article.section_id)
 
 
 def drawn_prompt(request, section_id, *, count=None):
@@ -44,9 +59,21 @@ def drawn_prompt(request, section_id, *, count=None):
     return prompt
 
 
-def prompt_context(prompt, section_id):
+def rendered_prompt(prompt, section_id):
+    """`prompt` as shown in an article of the section, or "" for None."""
     if prompt is None:
-        return {"prompt": None}
+        return ""
+    key = (prompt.pk, prompt.updated_at, section_id, get_language())
+    html = _rendered.get(key)
+    if html is None:
+        html = _rendered.keep(
+            key,
+            render_to_string("donations/includes/prompt.html", prompt_context(prompt, section_id)),
+        )
+    return html
+
+
+def prompt_context(prompt, section_id):
     return {
         "prompt": prompt,
         "choices": prompt.amount_choices(section=section_id),

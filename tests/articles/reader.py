@@ -9,9 +9,9 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.
 GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
 
 
-def reader_client():
+def reader_client(**kwargs):
     """A client that looks like a reader's browser (the test client sends no user agent)."""
-    return Client(headers={"user-agent": BROWSER})
+    return Client(headers={"user-agent": BROWSER}, **kwargs)
 
 
 def make_editor(**kwargs):

@@ -8,6 +8,7 @@ shows at once.
 """
 
 import datetime
+import random
 import re
 
 import pytest
@@ -23,6 +24,7 @@ from articles import page_cache
 from comments.forms import read_timestamp
 from comments.models import Comment, ModerationPolicy
 from donations.models import PromptSectionStat
+from donations.templatetags import donations as donation_tags
 from donations.views import CLICKED_COOKIE
 from tests.articles.factories import PublishedArticleFactory, StaffUserFactory
 from tests.comments.factories import ApprovedCommentFactory
@@ -55,6 +57,132 @@ def served_from_shell(url, client=None):
         html = read(url, client)
     selects = [q["sql"] for q in queries if q["sql"].startswith("SELECT")]
     return html, not any("articles_article" in sql for sql in selects)
+
+
+def csrf_tokens(html):
+    return re.findall(r'name="csrfmiddlewaretoken" value="([^"]*)"', html)
+
+
+@pytest.fixture
+def shells(monkeypatch):
+    """The HTML of every shell the article page keeps for later readers, in order."""
+    stored = []
+    store = page_cache.store
+
+    def keep(request, slug, article, html, versions):
+        stored.append(html)
+        store(request, slug, article, html, versions)
+
+    monkeypatch.setattr(page_cache, "store", keep)
+    return stored
+
+
+# Every part of the article page that belongs to one reader. A new one is declared as a
+# page_cache.ReaderSlot, added here and checked in the test after.
+READER_SLOTS = {"views", "path", "csrf", "captcha", "timestamp", "donation"}
+
+
+def test_the_declared_reader_slots_are_the_ones_checked_here():
+    assert set(page_cache.reader_slots()) == READER_SLOTS
+
+
+def test_a_shell_holds_a_placeholder_for_every_reader_slot(shells):
+    DonationPromptFactory()
+    read(PublishedArticleFactory().get_absolute_url())
+
+    [shell] = shells
+    placeholders = [slot.placeholder for slot in page_cache.reader_slots().values()]
+    for placeholder in placeholders:
+        assert placeholder in shell
+    # Nothing else in it looks like a placeholder: an undeclared one would stay on the page.
+    assert shell.count("nrslot") == sum(shell.count(placeholder) for placeholder in placeholders)
+
+
+def test_two_readers_of_one_shell_each_get_their_own_parts(shells):
+    prompt = DonationPromptFactory(heading="Soutenez la rédaction")
+    article = PublishedArticleFactory()
+    url = article.get_absolute_url()
+    first_reader = reader_client(enforce_csrf_checks=True)
+    second_reader = reader_client(enforce_csrf_checks=True)
+    started = timezone.now()
+
+    def impressions():
+        return PromptSectionStat.objects.get(prompt=prompt, section=article.section).impressions
+
+    with time_machine.travel(started, tick=False):
+        first, first_shared = served_from_shell(f"{url}?utm_source=a", first_reader)
+    shown = [impressions()]
+    with time_machine.travel(started + datetime.timedelta(seconds=30), tick=False):
+        second, second_shared = served_from_shell(f"{url}?utm_source=b", second_reader)
+    shown.append(impressions())
+
+    # One rendering, kept for the second reader after it was filled for the first.
+    assert len(shells) == 1
+    assert (first_shared, second_shared) == (False, True)
+    assert "nrslot" not in first
+    assert "nrslot" not in second
+    # The view count, with each reader's own view.
+    assert [views(first), views(second)] == ["1 vue", "2 vues"]
+    # The address the language switcher returns to.
+    assert field_value(first, "next") == f"{url}?utm_source=a"
+    assert field_value(second, "next") == f"{url}?utm_source=b"
+    # A captcha challenge of their own, stored.
+    keys = [field_value(page, "captcha_0") for page in (first, second)]
+    assert keys[0] != keys[1]
+    assert CaptchaStore.objects.filter(hashkey__in=keys).count() == 2
+    # The form's start time: when each reader was shown the form.
+    start_times = [read_timestamp(field_value(page, "timestamp")) for page in (first, second)]
+    assert start_times == pytest.approx([started.timestamp(), started.timestamp() + 30], abs=0.01)
+    # The donation prompt, drawn and counted for each.
+    assert "Soutenez la rédaction" in first
+    assert "Soutenez la rédaction" in second
+    assert shown == [1, 2]
+    # The CSRF token of every form on the page: one per reader, which only that reader's
+    # cookie accepts.
+    [first_token] = set(csrf_tokens(first))
+    [second_token] = set(csrf_tokens(second))
+    assert first_token != second_token
+
+    def switch_language(reader, token, next_url):
+        return reader.post(
+            reverse("set_language"),
+            {"csrfmiddlewaretoken": token, "language": "fr", "next": next_url},
+        )
+
+    assert switch_language(first_reader, second_token, f"{url}?utm_source=a").status_code == 403
+    assert switch_language(second_reader, first_token, f"{url}?utm_source=b").status_code == 403
+    for reader, token, page in [
+        (first_reader, first_token, first),
+        (second_reader, second_token, second),
+    ]:
+        response = switch_language(reader, token, field_value(page, "next"))
+        assert response.status_code == 302
+        assert response["Location"] == field_value(page, "next")
+
+
+def test_readers_of_one_shell_each_get_their_own_draw_between_prompts(monkeypatch, shells):
+    monkeypatch.setattr(donation_tags, "rng", random.Random(20241105))
+    article = PublishedArticleFactory()
+    DonationPromptFactory(heading="Rare", weight=1)
+    DonationPromptFactory(heading="Fréquent", weight=3)
+    url = article.get_absolute_url()
+
+    pages = [read(url) for _ in range(30)]
+
+    assert len(shells) == 1
+    shown = {
+        heading: sum(f">{heading}</h2>" in page for page in pages)
+        for heading in ("Rare", "Fréquent")
+    }
+    # Both come up (the seed makes it repeatable; either one alone in 30 draws is under 0.02%),
+    # and each showing is counted once, for the prompt shown.
+    assert shown["Rare"] > 0
+    assert shown["Fréquent"] > 0
+    assert shown["Rare"] + shown["Fréquent"] == 30
+    impressions = PromptSectionStat.objects.filter(section=article.section).values_list(
+        "prompt__heading", "impressions"
+    )
+    assert dict(impressions) == shown
 
 
 def test_each_reader_gets_their_own_count_token_captcha_and_start_time():
@@ -157,7 +285,7 @@ def test_an_unpublished_article_is_gone_at_once_and_counts_nothing():
     read(url)
     read(url)
 
-    article.unpublish(by=StaffUserFactory())
+    article.take_step("unpublish", by=StaffUserFactory(is_superuser=True))
 
     assert reader_client().get(url).status_code == 404
     article.refresh_from_db()
@@ -282,4 +410,4 @@ def test_a_reader_cannot_plant_a_placeholder():
     read(url)
 
     assert "nrslotviews nrslotcsrf" in read(url)
-    assert page_cache.slot("views") not in read(url)
+    assert page_cache.reader_slots()["views"].placeholder not in read(url)
