@@ -290,10 +290,13 @@ class CommentAdmin(admin.ModelAdmin):
     # --- Edits in the change form ----------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
-        if "status" in form.changed_data:
-            obj.moderated_by = request.user
-            obj.moderated_at = timezone.now()
+        # A status chosen in the form is a decision like a button's: the comment records it.
+        decided = obj.status if "status" in form.changed_data else None
+        if decided is not None:
+            obj.status = form.initial["status"]
         super().save_model(request, obj, form, change)
+        if decided is not None:
+            obj.moderate(decided, by=request.user)
 
 
 @admin.register(ModerationPolicy)

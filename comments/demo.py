@@ -5,7 +5,6 @@ Comments are looked up by article and author name, so a second run changes nothi
 
 import datetime
 
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from articles.models import Article
@@ -65,15 +64,8 @@ def build(*, accounts, stdout):
         article.slug: article
         for article in Article.objects.filter(slug__in={row[0] for row in COMMENTS})
     }
-    moderator = accounts.get("moderator")
-    if moderator is not None:
-        # The demo moderator works the queue: give them exactly the comment permissions.
-        moderator.user_permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label="comments",
-                codename__in=["view_comment", "change_comment", "change_moderationpolicy"],
-            )
-        )
+    # The demo moderator, in the Moderator role, works the queue.
+    moderator = accounts["moderator"]
     now = timezone.now()
     created = 0
     for index, (slug, name, status, text) in enumerate(COMMENTS):

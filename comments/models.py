@@ -2,6 +2,7 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -193,22 +194,27 @@ class Comment(models.Model):
     def is_public(self):
         return self.status == self.Status.APPROVED
 
-    # State changes: the admin's per-row buttons, its bulk actions and the commands all call these.
+    # State changes: the admin's per-row buttons, its bulk actions, its change form, the demo and
+    # the commands all call these.
 
-    def approve(self, *, by=None):
-        self._moderate(self.Status.APPROVED, by)
-
-    def reject(self, *, by=None):
-        self._moderate(self.Status.REJECTED, by)
-
-    def mark_spam(self, *, by=None):
-        self._moderate(self.Status.SPAM, by)
-
-    def _moderate(self, status, by):
+    def moderate(self, status, *, by):
+        """Decide on the comment as moderator `by`, recording who and when; refused with
+        PermissionDenied for anyone who may not moderate."""
+        if not by.has_perm("comments.change_comment"):
+            raise PermissionDenied(_("Only moderators decide which comments are published."))
         self.status = status
         self.moderated_by = by
         self.moderated_at = timezone.now()
         self.save(update_fields=["status", "moderated_by", "moderated_at"])
+
+    def approve(self, *, by):
+        self.moderate(self.Status.APPROVED, by=by)
+
+    def reject(self, *, by):
+        self.moderate(self.Status.REJECTED, by=by)
+
+    def mark_spam(self, *, by):
+        self.moderate(self.Status.SPAM, by=by)
 
     def reasons_display(self):
         """The reasons it was held, in words a moderator reads at a glance."""

@@ -131,7 +131,7 @@ def test_rows_show_article_name_excerpt_score_reasons_and_buttons(moderator_clie
         assert f'formaction="{url}"' in content
 
 
-def test_changelist_queries_do_not_grow_with_rows(moderator_client):
+def test_changelist_queries_do_not_grow_with_rows(moderator_client, moderator):
     def queries():
         with CaptureQueriesContext(connection) as context:
             moderator_client.get(reverse(CHANGELIST) + "?status=all")
@@ -139,7 +139,6 @@ def test_changelist_queries_do_not_grow_with_rows(moderator_client):
 
     PendingCommentFactory.create_batch(2)
     few = queries()
-    moderator = StaffUserFactory()
     for comment in PendingCommentFactory.create_batch(20):
         comment.reject(by=moderator)
     many = queries()

@@ -1,9 +1,15 @@
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from comments.models import Comment
-from tests.articles.factories import StaffUserFactory
+from tests.articles.factories import (
+    EditorFactory,
+    JournalistFactory,
+    ModeratorFactory,
+    StaffUserFactory,
+)
 from tests.comments.factories import (
     ApprovedCommentFactory,
     CommentFactory,
@@ -42,7 +48,7 @@ def test_article_reaches_its_comments_by_related_name():
     [("approve", "approved"), ("reject", "rejected"), ("mark_spam", "spam")],
 )
 def test_decisions_record_who_and_when(method, status):
-    moderator = StaffUserFactory()
+    moderator = ModeratorFactory()
     comment = PendingCommentFactory()
     before = timezone.now()
 
@@ -52,6 +58,20 @@ def test_decisions_record_who_and_when(method, status):
     assert comment.status == status
     assert comment.moderated_by == moderator
     assert before <= comment.moderated_at <= timezone.now()
+
+
+@pytest.mark.parametrize("method", ["approve", "reject", "mark_spam"])
+@pytest.mark.parametrize("role", [JournalistFactory, EditorFactory, StaffUserFactory])
+def test_only_moderators_decide(method, role):
+    comment = PendingCommentFactory()
+
+    with pytest.raises(PermissionDenied):
+        getattr(comment, method)(by=role())
+
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+    assert comment.moderated_by is None
+    assert comment.moderated_at is None
 
 
 def test_an_unknown_status_is_refused_by_the_database():
