@@ -73,8 +73,10 @@ restore: install
 	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=$(BACKUP_DIR)/newsroom-....tar.gz"; exit 2; }
 	$(BIN)/python manage.py restore $(ARCHIVE)
 
+# One pytest-xdist worker per CPU. Tests that open dozens of PostgreSQL connections each share
+# one worker (xdist_group "many_connections"), so that together they stay under its limit.
 test: compilemessages
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --numprocesses auto --dist loadgroup $(PYTEST_ARGS)
 
 # Browser tests: Debian's Chromium driven by Playwright, axe-core from npm for accessibility.
 e2e: compilemessages

@@ -30,16 +30,18 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from datetime import datetime
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
+# The server is started by the launcher the tests use (run.py is run as a script).
+sys.path.insert(0, str(ROOT))
+
+from tests.servers import Gunicorn  # noqa: E402
+
 PYTHON = sys.executable
-GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 RESULTS = BENCH / "results"
 
 WORKERS = 2
@@ -62,6 +64,9 @@ ARTICLE_MAX_QUERIES = 6
 SCALE_MAX_LOSS = 0.10
 ADMIN_MAX_MS = 300
 WORKER_MAX_RSS_MB = 120
+
+POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/1")
 
 # What generate_scale_data and bench/probe.py name things (run.py itself never imports Django).
 FIFTY_SLUG = "scale-article-50"
@@ -205,6 +210,24 @@ class Database:
 # --- Subprocesses -------------------------------------------------------------------------------
 
 
+def production_env(workdir):
+    """The environment of every process the benchmark starts: production settings (plus the
+    bench's floor and captcha test answer), files under `workdir`, never a developer's .env."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings.bench",
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-only-secret-key-" + os.urandom(8).hex(),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_COOKIES": "false",
+        "STATIC_ROOT": str(workdir / "static"),
+        "MEDIA_ROOT": str(workdir / "media"),
+        "LOG_LEVEL": "WARNING",
+        "ENV_FILE": str(workdir / "no.env"),
+        "PYTHONWARNINGS": "ignore::RuntimeWarning",
+    }
+
+
 def django_env(base, database, dataset, extra=None):
     env = {**base, **database.env(dataset), **(extra or {})}
     return env
@@ -237,65 +260,36 @@ def probe(env, command):
     return json.loads(result.stdout)
 
 
-class Server:
-    """gunicorn with production settings, and a thread sampling its workers' memory."""
+class Server(Gunicorn):
+    """The benchmark's gunicorn (tests/servers.py): bench settings, WORKERS sync workers, every
+    request the workers ran in an access log, and a thread sampling the workers' memory while
+    a page is being measured (`label`)."""
 
     def __init__(self, env, port, logfile):
-        self.env, self.port, self.logfile = env, port, logfile
-        self.access_log = logfile.with_suffix(".access")
-        self.process = None
+        super().__init__(
+            logfile,
+            settings="newsroom.settings.bench",
+            env=env,
+            workers=WORKERS,
+            port=port,
+            # Every request the workers ran, answered or not: the served count to check the
+            # counters against (wrk cannot see requests it abandoned when its time ran out).
+            access_log=logfile.with_suffix(".access"),
+            access_format="%(m)s %(U)s %(s)s",
+            ready_path="/bench/floor",
+        )
         self.label = None
         self.peaks = {}
         self._stop = threading.Event()
 
-    def __enter__(self):
-        self.log = open(self.logfile, "a")  # closed in __exit__
-        self.process = subprocess.Popen(  # noqa: S603 (our own commands)
-            [
-                GUNICORN,
-                "newsroom.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(WORKERS),
-                "--log-level",
-                "warning",
-                # Every request the workers ran, answered or not: the served count to check the
-                # counters against (wrk cannot see requests it abandoned when its time ran out).
-                "--access-logfile",
-                str(self.access_log),
-                "--access-logformat",
-                "%(m)s %(U)s %(s)s",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log,
-            stderr=self.log,
-            start_new_session=True,
-        )
-        try:
-            self.wait_ready()
-        except BaseException:
-            self.__exit__()
-            raise
-        self.sampler = threading.Thread(target=self.sample, daemon=True)
-        self.sampler.start()
+    def start(self):
+        super().start()
+        threading.Thread(target=self.sample, daemon=True).start()
         return self
 
-    def __exit__(self, *exc):
-        """Stop gunicorn whatever happened: TERM to the master, KILL to its group if it lingers."""
+    def stop(self, timeout=15):
         self._stop.set()
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        self.log.close()
-
-    def url(self, path):
-        return f"http://127.0.0.1:{self.port}{path}"
+        super().stop(timeout)
 
     def access_offset(self):
         return self.access_log.stat().st_size if self.access_log.exists() else 0
@@ -313,21 +307,9 @@ class Server:
                 statuses[parts[2]] = statuses.get(parts[2], 0) + 1
         return statuses
 
-    def wait_ready(self):
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited at start-up; see {self.logfile}")
-            try:
-                with urllib.request.urlopen(self.url("/bench/floor"), timeout=2) as response:  # noqa: S310
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            time.sleep(0.3)
-        raise RuntimeError(f"gunicorn did not answer within 60 s; see {self.logfile}")
-
-    def workers(self):
+    def worker_pids(self):
+        if self.process is None:
+            return []
         pid = self.process.pid
         try:
             children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
@@ -348,18 +330,30 @@ class Server:
     def sample(self):
         while not self._stop.is_set():
             if self.label:
-                rss = max((self.rss_mb(pid) for pid in self.workers()), default=0.0)
+                rss = max((self.rss_mb(pid) for pid in self.worker_pids()), default=0.0)
                 self.peaks[self.label] = max(self.peaks.get(self.label, 0.0), rss)
             time.sleep(0.1)
 
 
-def wrk(server, path, duration, *, script="count.lua", args=(), user_agent=""):
+def wrk(
+    server,
+    path,
+    duration,
+    *,
+    script="count.lua",
+    args=(),
+    user_agent="",
+    connections=CONNECTIONS,
+    timeout=5,
+):
+    """wrk's figures (parse_wrk) for `path`, loaded for `duration` seconds; a request not
+    answered within `timeout` seconds counts as an error."""
     command = [
         "wrk",
         f"--threads={THREADS}",
-        f"--connections={CONNECTIONS}",
+        f"--connections={connections}",
         f"--duration={duration}s",
-        "--timeout=5s",
+        f"--timeout={timeout}s",
         "--latency",
         f"--script={script}",
         f"--header=User-Agent: {user_agent}",
@@ -847,22 +841,7 @@ def main():
     started = time.monotonic()
     RESULTS.mkdir(exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
-    base_env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings.bench",
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-only-secret-key-" + os.urandom(8).hex(),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_COOKIES": "false",
-        "STATIC_ROOT": str(workdir / "static"),
-        "MEDIA_ROOT": str(workdir / "media"),
-        "LOG_LEVEL": "WARNING",
-        "PYTHONWARNINGS": "ignore::RuntimeWarning",
-    }
-    base_env.pop("ENV_FILE", None)
-    base_env["ENV_FILE"] = str(workdir / "no.env")  # never read a developer's .env
-    postgres_url = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
-    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/1")
+    base_env = production_env(workdir)
 
     log(f"collectstatic into {workdir / 'static'}")
     manage(
@@ -877,7 +856,7 @@ def main():
     datasets = ["almost empty", "scale"] if options.scale else ["almost empty"]
     try:
         for name in options.databases.split(","):
-            database = Database(name.strip(), workdir, postgres_url, redis_url)
+            database = Database(name.strip(), workdir, POSTGRES_URL, REDIS_URL)
             problem = database.available()
             if problem:
                 log(f"skipping {database.name}: {problem}")

@@ -16,7 +16,6 @@ import json
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,15 +25,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from run import (
     BENCH,
+    POSTGRES_URL,
+    REDIS_URL,
     RESULTS,
-    THREADS,
     Database,
     Server,
     log,
     manage,
-    parse_wrk,
     probe,
+    production_env,
 )
+from run import wrk as run_wrk
 
 CONNECTIONS = 64
 DURATION = 60
@@ -62,50 +63,27 @@ class SoakDatabase(Database):
 
 def worker_rss(server):
     """{pid: resident memory in MB} of each gunicorn worker."""
-    return {pid: round(server.rss_mb(pid), 1) for pid in server.workers()}
+    return {pid: round(server.rss_mb(pid), 1) for pid in server.worker_pids()}
 
 
 def wrk(server, script, duration, user_agent):
-    command = [
-        "wrk",
-        f"--threads={THREADS}",
-        f"--connections={CONNECTIONS}",
-        f"--duration={duration}s",
-        # The soak judges endurance (errors, memory), not latency (that is `make bench`): 64
-        # connections queue behind 2 sync workers, so a busy machine must not turn a slow answer
-        # into a "timeout error". 30 s is gunicorn's own worker timeout.
-        "--timeout=30s",
-        "--latency",
-        f"--script={script}",
-        f"--header=User-Agent: {user_agent}",
-        server.url("/"),
-    ]
-    result = subprocess.run(command, cwd=BENCH, capture_output=True, text=True)  # noqa: S603
-    if result.returncode != 0:
-        raise RuntimeError(f"wrk failed: {result.stderr}")
-    return parse_wrk(result.stdout)
+    # The soak judges endurance (errors, memory), not latency (that is `make bench`): 64
+    # connections queue behind 2 sync workers, so a busy machine must not turn a slow answer
+    # into a "timeout error". 30 s is gunicorn's own worker timeout.
+    return run_wrk(
+        server,
+        "/",
+        duration,
+        script=script,
+        user_agent=user_agent,
+        connections=CONNECTIONS,
+        timeout=30,
+    )
 
 
 def soak(options, workdir):
-    base_env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings.bench",
-        "DEBUG": "false",
-        "SECRET_KEY": "soak-only-secret-key-" + os.urandom(8).hex(),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_COOKIES": "false",
-        "STATIC_ROOT": str(workdir / "static"),
-        "MEDIA_ROOT": str(workdir / "media"),
-        "LOG_LEVEL": "WARNING",
-        "ENV_FILE": str(workdir / "no.env"),
-        "PYTHONWARNINGS": "ignore::RuntimeWarning",
-    }
-    database = SoakDatabase(
-        options.database,
-        workdir,
-        os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432"),
-        os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/1"),
-    )
+    base_env = production_env(workdir)
+    database = SoakDatabase(options.database, workdir, POSTGRES_URL, REDIS_URL)
     unavailable = database.available()
     if unavailable:
         sys.exit(f"soak: {unavailable}")

@@ -1,17 +1,17 @@
 """Two people saving the same article: the second is told, and nothing is silently overwritten."""
 
-import threading
+from functools import partial
 
 import pytest
 import reversion
 from django.contrib.auth.models import Group
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article
 from staff import roles
 from tests.articles.factories import ArticleFactory, StaffUserFactory
+from tests.harness import at_once
 
 from .test_admin import form_data
 
@@ -96,7 +96,7 @@ def test_a_workflow_step_taken_meanwhile_also_stops_a_stale_save():
     author.groups.add(Group.objects.get(name=roles.JOURNALIST))
     claire.force_login(author)
     token = open_form(claire, article)
-    article.submit_for_review(by=editor("hugo", "Hugo", "Lambert"))
+    article.take_step("submit_for_review", by=editor("hugo", "Hugo", "Lambert"))
 
     response = post(claire, article, token, title="Budget 2025")
 
@@ -129,23 +129,12 @@ def test_two_editors_posting_at_the_same_moment_one_wins_the_other_is_told():
         clients.append(client)
     token = open_form(clients[0], article)
     assert open_form(clients[1], article) == token
-    start = threading.Barrier(2)
-    results = {}
+    responses = at_once(
+        partial(post, client, article, token, title=f"Titre de {index}")
+        for index, client in enumerate(clients)
+    )
+    statuses = [response.status_code for response in responses]
 
-    def save(index):
-        try:
-            start.wait()
-            response = post(clients[index], article, token, title=f"Titre de {index}")
-            results[index] = response.status_code
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=save, args=(index,)) for index in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert sorted(results.values()) == [200, 302]
-    winner = next(index for index, status in results.items() if status == 302)
+    assert sorted(statuses) == [200, 302]
+    winner = statuses.index(302)
     assert Article.objects.get(pk=article.pk).title == f"Titre de {winner}"

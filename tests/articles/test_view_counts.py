@@ -1,7 +1,7 @@
-import threading
+from functools import partial
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -13,6 +13,7 @@ from tests.articles.factories import (
     ScheduledArticleFactory,
     StaffUserFactory,
 )
+from tests.harness import at_once
 
 from .reader import BROWSER, GOOGLEBOT, editor_client, reader_client
 
@@ -184,35 +185,16 @@ def test_a_view_through_the_page_keeps_an_editors_change():
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.xdist_group("many_connections")
 def test_fifty_concurrent_readers_add_exactly_fifty_views():
     article = PublishedArticleFactory()
     url = article.get_absolute_url()
-    readers = 50
-    start = threading.Barrier(readers)
-    statuses = []
-    errors = []
+    readers = [reader_client() for _ in range(50)]
 
-    def read():
-        try:
-            client = reader_client()
-            start.wait()
-            statuses.append(client.get(url).status_code)
-        except Exception as error:  # reported by the assertion below
-            errors.append(error)
-        finally:
-            # Each thread has its own database connection: close it, or the test database
-            # cannot be flushed.
-            connections.close_all()
+    responses = at_once(partial(reader.get, url) for reader in readers)
 
-    threads = [threading.Thread(target=read) for _ in range(readers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
-    assert statuses == [200] * readers
-    assert views_of(article) == readers
+    assert [response.status_code for response in responses] == [200] * 50
+    assert views_of(article) == 50
 
 
 def test_an_editors_save_never_writes_back_a_stale_view_count():

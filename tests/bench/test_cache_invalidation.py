@@ -1,4 +1,4 @@
-"""Whatever the pages cache, a reader sees a change at once (issue #7, point 4).
+"""Whatever the pages cache, a reader sees a change at once.
 
 The article page is shared between readers (articles/page_cache.py) and its body kept for a day
 (templates/articles/article_detail.html); the lists keep their totals and the cards' comment
@@ -15,7 +15,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.articles.factories import PublishedArticleFactory, ScheduledArticleFactory
+from tests.articles.factories import (
+    EditorFactory,
+    ModeratorFactory,
+    PublishedArticleFactory,
+    ScheduledArticleFactory,
+)
 from tests.comments.factories import ApprovedCommentFactory, PendingCommentFactory
 from tests.donations.factories import DonationPromptFactory
 
@@ -36,7 +41,7 @@ def test_a_comment_shows_as_soon_as_a_moderator_approves_it():
     url = article.get_absolute_url()
     assert "Le pont sera-t-il rouvert" not in page(url)
 
-    comment.approve()
+    comment.approve(by=ModeratorFactory())
 
     html = page(url)
     assert "Le pont sera-t-il rouvert avant l&#x27;été ?" in html
@@ -49,7 +54,7 @@ def test_a_comment_taken_down_disappears_at_once():
     url = article.get_absolute_url()
     assert "Un commentaire publié trop vite." in page(url)
 
-    comment.reject()
+    comment.reject(by=ModeratorFactory())
 
     assert "Un commentaire publié trop vite." not in page(url)
 
@@ -79,7 +84,7 @@ def test_an_unpublished_article_leaves_the_pages_at_once():
     assert "Une brève retirée" in page(reverse("articles:home"))
     page(url)
 
-    article.unpublish()
+    article.take_step("unpublish", by=EditorFactory())
 
     assert Client(headers={"user-agent": BROWSER}).get(url).status_code == 404
     assert "Une brève retirée" not in page(reverse("articles:home"))
@@ -121,10 +126,10 @@ def test_a_cards_comment_count_follows_the_moderators_decisions_at_once():
     pending = PendingCommentFactory(article=article)
     assert "1 commentaire" in page(reverse("articles:home"))
 
-    pending.approve()
+    pending.approve(by=ModeratorFactory())
     assert "2 commentaires" in page(reverse("articles:home"))
 
-    pending.reject()
+    pending.reject(by=ModeratorFactory())
     assert "1 commentaire" in page(reverse("articles:home"))
 
 

@@ -3,7 +3,7 @@ from django.utils import translation
 
 from comments.forms import CommentForm, clean_reader_text
 
-from .conftest import comment_data
+from .helpers import comment_data
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,5 @@
 import datetime
+from functools import partial
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -8,8 +9,9 @@ from django.utils import timezone
 from comments.models import Comment, NotificationThrottle
 from comments.services import moderators, notify_moderators
 from tests.articles.factories import StaffUserFactory, UserFactory
+from tests.harness import at_once
 
-from .conftest import comment_data, post_url
+from .helpers import comment_data, post_url
 
 pytestmark = pytest.mark.django_db
 
@@ -148,26 +150,9 @@ def test_throttle_is_claimed_once(db):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_never_both_send():
-    import threading
-
-    from django.db import connection
-
     NotificationThrottle.objects.create(key="race")
-    results, barrier = [], threading.Barrier(6)
+    every = datetime.timedelta(minutes=15)
 
-    def worker():
-        try:
-            barrier.wait()
-            results.append(
-                NotificationThrottle.acquire("race", every=datetime.timedelta(minutes=15))
-            )
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = at_once([partial(NotificationThrottle.acquire, "race", every=every)] * 6)
 
     assert sorted(results) == [False] * 5 + [True]

@@ -6,7 +6,7 @@ from django.utils import timezone
 from comments.models import Comment, ModerationPolicy
 from tests.comments.factories import ApprovedCommentFactory, PendingCommentFactory
 
-from .conftest import comment_data, post_url, signed_timestamp
+from .helpers import comment_data, post_url, signed_timestamp
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from comments.models import Comment
 from tests.comments.factories import ApprovedCommentFactory, PendingCommentFactory
 
-from .conftest import comment_data, post_url
+from .helpers import comment_data, post_url
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from comments.models import Comment, ModerationPolicy, forget_listing
+from tests.articles.factories import ModeratorFactory
 from tests.comments.factories import ApprovedCommentFactory, PendingCommentFactory
 
-from .conftest import comment_data, post_url
+from .helpers import comment_data, post_url
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +113,7 @@ def test_comment_is_invisible_to_others_until_approved_then_visible(client, arti
 
     assert "Un avis très personnel." not in text_of(stranger.get(article.get_absolute_url()))
 
-    comment.approve()
+    comment.approve(by=ModeratorFactory())
 
     page = text_of(stranger.get(article.get_absolute_url()))
     assert "Un avis très personnel." in page
@@ -133,7 +134,7 @@ def test_author_sees_their_pending_comment_marked_for_the_visit(client, article)
 
 def test_rejected_comment_disappears_for_its_author_too(client, article):
     client.post(post_url(article), comment_data(text="Sera refusé."))
-    Comment.objects.get().reject()
+    Comment.objects.get().reject(by=ModeratorFactory())
 
     assert "Sera refusé." not in text_of(client.get(article.get_absolute_url()))
 
@@ -403,7 +404,7 @@ def test_script_and_img_onerror_are_rendered_inert(client, article):
             text='<img src=x onerror="alert(2)"> et <script>alert(3)</script>',
         ),
     )
-    Comment.objects.get().approve()
+    Comment.objects.get().approve(by=ModeratorFactory())
 
     content = Client().get(article.get_absolute_url()).content.decode()
 

@@ -1,5 +1,5 @@
-import threading
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.db import connection
@@ -14,6 +14,7 @@ from tests.donations.factories import (
     InactivePromptFactory,
     PromptSectionStatFactory,
 )
+from tests.harness import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -202,34 +203,19 @@ def test_a_destination_saved_around_validation_is_never_followed(client):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.xdist_group("many_connections")
 def test_clicks_are_counted_exactly_under_concurrency():
     prompt = DonationPromptFactory(destination_url=DESTINATION)
     section = SectionFactory()
     url = click_url(prompt, f"?amount=10&section={section.pk}")
-    threads_count = 50
-    start = threading.Barrier(threads_count)
-    statuses, errors = [], []
+    clicks = 50
 
-    def reader():
-        try:
-            start.wait()
-            statuses.append(Client().get(url).status_code)
-        except Exception as error:  # reported by the assertion below, not lost in a thread
-            errors.append(error)
-        finally:
-            connection.close()
+    responses = at_once(partial(Client().get, url) for _ in range(clicks))
 
-    threads = [threading.Thread(target=reader) for _ in range(threads_count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
-    assert statuses == [302] * threads_count
+    assert [response.status_code for response in responses] == [302] * clicks
     stat = PromptSectionStat.objects.get()
-    assert (stat.section, stat.clicks) == (section, threads_count)
-    assert DonationClick.objects.filter(prompt=prompt, amount=10).count() == threads_count
+    assert (stat.section, stat.clicks) == (section, clicks)
+    assert DonationClick.objects.filter(prompt=prompt, amount=10).count() == clicks
 
 
 # --- the support page -------------------------------------------------------------------------

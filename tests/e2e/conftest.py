@@ -9,20 +9,15 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 
-from comments.models import ModerationPolicy
 from tests.articles.factories import PublishedArticleFactory, SectionFactory, StaffUserFactory
 from tests.donations.factories import DonationPromptFactory
 
-from .steps import draw_photo
+from .steps import DESKTOP, DONATION_HOST, draw_photo
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-DESKTOP = {"width": 1280, "height": 900}
-MOBILE = {"width": 390, "height": 844}
 TIMEOUT_MS = 10_000
-# The payment provider in the tests: its pages are answered by page.route(), never fetched.
-DONATION_HOST = "https://dons.example.org"
 
 
 def pytest_collection_modifyitems(items):
@@ -127,11 +122,6 @@ def screenshot():
 def article():
     """The story of the reader journeys: a photo with caption and credit, a subheading, a
     donation prompt for every section, and the comment policy as a newsroom runs it."""
-    # The typing-time rule sends a comment typed faster than this to spam; a browser driven by a
-    # test types in milliseconds, so the rule asks for one second (its limits have unit tests).
-    policy = ModerationPolicy.load()
-    policy.min_seconds_to_submit = 1
-    policy.save()
     DonationPromptFactory(
         heading="Soutien",
         message="Soutenez L'Écho du Val à partir de seulement {minimum}.",

@@ -12,8 +12,13 @@ from playwright.sync_api import expect
 
 from staff import roles
 from tests.articles.factories import StaffUserFactory
+from tests.comments.helpers import signed_timestamp
 
 PASSWORD = "correct horse battery staple"
+DESKTOP = {"width": 1280, "height": 900}
+MOBILE = {"width": 390, "height": 844}
+# The payment provider in the tests: its pages are answered by page.route(), never fetched.
+DONATION_HOST = "https://dons.example.org"
 
 
 def staff_member(role, username, first_name, last_name):
@@ -42,6 +47,16 @@ def captcha_answer(page):
 
 def comment_form(page):
     return page.locator("#comment-form form")
+
+
+def take_time_over_the_comment(page, seconds=60):
+    """Sign the comment form's start time as if it had been shown `seconds` ago, as the server
+    would have: a browser driven by a test types in milliseconds, which the moderation policy's
+    minimum typing time would take for a robot. The live server runs in this process, with the
+    same secret key."""
+    comment_form(page).locator("input[name='timestamp']").evaluate(
+        "(input, value) => { input.value = value; }", signed_timestamp(seconds)
+    )
 
 
 def draw_photo(width=1600, height=900):

@@ -7,8 +7,15 @@ from playwright.sync_api import expect
 from comments.models import Comment
 from donations.models import DonationPrompt
 
-from .conftest import DONATION_HOST
-from .steps import captcha_answer, comment_form, press, serve_payment_provider, tab_to
+from .steps import (
+    DONATION_HOST,
+    captcha_answer,
+    comment_form,
+    press,
+    serve_payment_provider,
+    tab_to,
+    take_time_over_the_comment,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -64,7 +71,7 @@ def test_reader_journey_with_the_keyboard_alone_in_english(live_server, new_page
     # The right answer, and Space on the button.
     tab_to(page, form.get_by_label("Type the characters shown in the image"))
     page.keyboard.type(captcha_answer(page))
-    page.wait_for_timeout(1000)  # the policy's minimum typing time, counted from the first form
+    take_time_over_the_comment(page)
     tab_to(page, form.get_by_role("button", name="Send my comment"))
     page.keyboard.press("Space")
     expect(page.locator(".messages")).to_have_text("Your comment is awaiting moderation")

@@ -10,14 +10,16 @@ from donations.models import DonationClick, DonationPrompt
 from staff import roles
 from tests.comments.factories import ApprovedCommentFactory, PendingCommentFactory
 
-from .conftest import DONATION_HOST, MOBILE
 from .steps import (
+    DONATION_HOST,
+    MOBILE,
     captcha_answer,
     comment_form,
     log_in,
     open_article,
     serve_payment_provider,
     staff_member,
+    take_time_over_the_comment,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -95,7 +97,7 @@ def test_reader_comments_past_each_error_and_a_moderator_decides(
 
     # The right answer: the reader is told it waits, and sees it marked as waiting.
     form.get_by_label("Recopiez les caractères de l'image").fill(captcha_answer(page))
-    page.wait_for_timeout(1000)  # the policy's minimum typing time, counted from the first form
+    take_time_over_the_comment(page)
     form.get_by_role("button", name="Envoyer mon commentaire").click()
     expect(page.locator(".messages")).to_have_text(AWAITING)
     expect(page.locator("h1")).to_have_text(article.title)
@@ -119,7 +121,7 @@ def test_reader_comments_past_each_error_and_a_moderator_decides(
     neighbour_form.get_by_label("Recopiez les caractères de l'image").fill(
         captcha_answer(neighbour)
     )
-    neighbour.wait_for_timeout(1000)  # the policy's minimum typing time
+    take_time_over_the_comment(neighbour)
     neighbour_form.get_by_role("button", name="Envoyer mon commentaire").click()
     expect(neighbour.locator(".messages")).to_have_text(AWAITING)
 

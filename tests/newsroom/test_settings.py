@@ -1,34 +1,22 @@
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.harness import manage
+
+# Production's: the real environment is what is being tested, not the suite's.
+PRODUCTION_VARIABLES = ("SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")
 
 
-def run_manage(*args, **env_overrides):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
-    }
-    env["DJANGO_SETTINGS_MODULE"] = "newsroom.settings.base"
-    env.update(env_overrides)
-    # Keep a developer's .env out of the way: the real environment is what is being tested.
+def run_manage(*args, settings="newsroom.settings.base", **env):
+    """manage.py in a new process under the production settings, with only the production
+    variables in `env`. The database is the one DATABASE_URL names, or else one in memory: no
+    test of the settings writes to it, and tests running side by side then share no file."""
+    env.setdefault("DATABASE_URL", os.environ.get("DATABASE_URL", "sqlite://:memory:"))
+    # Keep a developer's .env out of the way.
     env["ENV_FILE"] = "/nonexistent/.env"
-    env.setdefault("DATABASE_URL", "sqlite:////tmp/newsroom-settings-test.sqlite3")
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return manage(*args, settings=settings, env=env, drop=PRODUCTION_VARIABLES)
 
 
 @pytest.mark.parametrize(
@@ -125,7 +113,7 @@ def test_the_benchmark_settings_fail_the_deployment_check():
     result = run_manage(
         "check",
         "--deploy",
-        DJANGO_SETTINGS_MODULE="newsroom.settings.bench",
+        settings="newsroom.settings.bench",
         DEBUG="false",
         SECRET_KEY="x" * 50,
         ALLOWED_HOSTS="news.example.org",
@@ -141,7 +129,7 @@ def test_the_benchmark_settings_route_the_floor_and_take_the_captcha_test_answer
         "shell",
         "-c",
         WHAT_PRODUCTION_ALLOWS,
-        DJANGO_SETTINGS_MODULE="newsroom.settings.bench",
+        settings="newsroom.settings.bench",
         DEBUG="false",
         SECRET_KEY="x" * 50,
         ALLOWED_HOSTS="news.example.org",

@@ -1,34 +1,18 @@
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.harness import printed_json, python
 
-HEALTHZ_IN_SUBPROCESS = """
-import django, json
-django.setup()
+HEALTHZ = """
+import json
 from django.test import Client
 response = Client().get("/healthz")
 print(json.dumps({"status": response.status_code, "body": response.json()}))
 """
 
 
-def healthz_with(**env_overrides):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsroom.settings.test", **env_overrides}
-    result = subprocess.run(
-        [sys.executable, "-c", HEALTHZ_IN_SUBPROCESS],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+def healthz_with(**env):
+    """/healthz as answered by a new process started with `env` (settings read it at start-up)."""
+    return printed_json(python(HEALTHZ, env=env))
 
 
 @pytest.mark.django_db

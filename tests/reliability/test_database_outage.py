@@ -1,24 +1,18 @@
-"""Point 3 of issue #8, the database half: while the database is unreachable readers get a
-friendly 503 in their language, a comment being sent is given back to be copied, and the site
-recovers by itself when the database returns."""
+"""When the database is unreachable, readers get a friendly 503 in their language, a comment
+being sent is given back to be copied, and the site recovers by itself when the database
+returns."""
 
 import html
 import json
-import os
 import re
-import subprocess
-import sys
 import urllib.parse
-from pathlib import Path
 
 import pytest
 from django.db import connection
 
 from tests.articles.factories import PublishedArticleFactory
-
-from .servers import Gunicorn, TcpProxy
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.harness import printed_json, python
+from tests.servers import Gunicorn, TcpProxy
 
 FRENCH_TITLE = "Le site est momentanément indisponible"
 ENGLISH_TITLE = "The site is briefly unavailable"
@@ -29,9 +23,10 @@ HOSTILE_NAME = 'Zoé "<b>'
 HOSTILE_TEXT = "Ligne 1\nLigne 2 </textarea><script>alert(1)</script> fin"
 
 # Nothing listens on port 9 of the loopback: every query fails to connect.
+NO_DATABASE = {"DATABASE_URL": "postgres://postgres@127.0.0.1:9/nowhere"}
+
 REQUESTS_WITH_NO_DATABASE = """
-import django, json, sys
-django.setup()
+import json, sys
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -77,22 +72,8 @@ def kept_comment(page):
 
 @pytest.fixture(scope="module")
 def answers_without_database():
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings.test",
-        "DATABASE_URL": "postgres://postgres@127.0.0.1:9/nowhere",
-    }
     posted = {"name": HOSTILE_NAME, "text": HOSTILE_TEXT, "captcha_0": "x", "captcha_1": "y"}
-    result = subprocess.run(
-        [sys.executable, "-c", REQUESTS_WITH_NO_DATABASE, json.dumps(posted)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return printed_json(python(REQUESTS_WITH_NO_DATABASE, json.dumps(posted), env=NO_DATABASE))
 
 
 @pytest.mark.parametrize("page", ["home", "article", "search", "comment"])
@@ -148,13 +129,13 @@ def unpluggable_site(tmp_path):
     """gunicorn serving the test database through a TCP proxy, as a production site would with
     its persistent connections (CONN_MAX_AGE) and CONN_HEALTH_CHECKS."""
     db = connection.settings_dict
-    proxy = TcpProxy(8302, (db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432))).start()
+    proxy = TcpProxy((db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432))).start()
     credentials = urllib.parse.quote(db["USER"]) + (
         f":{urllib.parse.quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
     )
-    database_url = f"postgres://{credentials}@127.0.0.1:8302/{db['NAME']}"
+    database_url = f"postgres://{credentials}@127.0.0.1:{proxy.port}/{db['NAME']}"
     try:
-        with Gunicorn(8301, {"DATABASE_URL": database_url}, tmp_path / "gunicorn.log") as site:
+        with Gunicorn(tmp_path / "gunicorn.log", env={"DATABASE_URL": database_url}) as site:
             yield proxy, site
     finally:
         proxy.stop()
@@ -200,8 +181,7 @@ def test_pages_fail_politely_while_the_database_is_away_and_recover_by_themselve
 
 
 CSRF_FAILURE_WITH_NO_DATABASE = """
-import django, json
-django.setup()
+import json
 from django.test import Client
 
 client = Client(enforce_csrf_checks=True, raise_request_exception=False)
@@ -213,21 +193,7 @@ print(json.dumps({"status": response.status_code, "body": response.content.decod
 def test_an_expired_form_sent_without_database_still_gives_the_comment_back():
     # The CSRF failure view runs inside the CSRF middleware, outside any view: the 500 handler
     # is what must recognise the database error there.
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings.test",
-        "DATABASE_URL": "postgres://postgres@127.0.0.1:9/nowhere",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", CSRF_FAILURE_WITH_NO_DATABASE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    answer = printed_json(python(CSRF_FAILURE_WITH_NO_DATABASE, env=NO_DATABASE))
 
     assert answer["status"] == 503
     assert FRENCH_NOT_SAVED in text_of(answer["body"])

@@ -1,5 +1,5 @@
-"""Point 2 of issue #8: uploads that lie about their type are refused through the article admin,
-and nothing of them is stored."""
+"""Uploads that lie about their type are refused through the article admin, and nothing of them
+is stored."""
 
 import io
 

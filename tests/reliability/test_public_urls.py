@@ -1,5 +1,5 @@
-"""Point 2 of issue #8: malformed query strings, huge page numbers and unknown languages on every
-public URL answer 4xx (or the normal page, when ignoring the bad parameter is right), never 500."""
+"""Malformed query strings, huge page numbers and unknown languages on every public URL answer
+4xx (or the normal page, when ignoring the bad parameter is right), never 500."""
 
 import pytest
 from captcha.models import CaptchaStore
@@ -14,8 +14,8 @@ from tests.donations.factories import DonationPromptFactory
 
 pytestmark = pytest.mark.django_db
 
-# Not public: the admin (its own login), media (tests/newsroom/test_security.py) and the
-# benchmark's floor (never routed in production).
+# Not public: the admin (its own login) and the language switch (a POST of a form); uploads are
+# served before the URLs (tests/newsroom/test_security.py).
 NOT_PUBLIC = {"admin", "media", "set_language"}
 
 BAD_QUERIES = [

@@ -1,16 +1,9 @@
 import pytest
-from django.contrib.auth.models import Group
 
 from staff import roles
-from tests.articles.factories import StaffUserFactory, UserFactory
+from tests.articles.factories import UserFactory
 
-ROLES = ["journalist", "editor", "moderator", "superuser"]
-
-
-def member(username, group_name):
-    user = StaffUserFactory(username=username)
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
+from .people import member
 
 
 @pytest.fixture

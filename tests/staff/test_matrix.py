@@ -25,7 +25,7 @@ from tests.articles.factories import (
 from tests.comments.factories import PendingCommentFactory
 from tests.donations.factories import DonationPromptFactory
 
-from .conftest import ROLES
+from .people import ROLES
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +61,7 @@ def article_data(article, **overrides):
         "published_at_0": when.strftime("%d/%m/%Y") if when else "",
         "published_at_1": when.strftime("%H:%M:%S") if when else "",
         "comments_open": "on",
+        "language": "fr",
         "version_token": article.version_token,
     }
     data.update(overrides)
@@ -105,6 +106,7 @@ def add_article(client, me, colleague):
             "published_at_0": "",
             "published_at_1": "",
             "comments_open": "on",
+            "language": "fr",
         },
     )
     return Article.objects.filter(slug="nouvel-article", author=me).exists()

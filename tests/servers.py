@@ -1,0 +1,249 @@
+"""Real servers, for the tests that need a network between the site and what it talks to, and
+for the benchmark: gunicorn serving the site, and a TCP forwarder that can be unplugged.
+
+Nothing here imports Django: bench/run.py, which never sets Django up, starts its gunicorn with
+the same launcher.
+"""
+
+import contextlib
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+#: What production sets and the test settings leave to the environment: debug off, a key, the
+#: loopback's names. The caller's `env` wins.
+PRODUCTION_LIKE = {
+    "DEBUG": "false",
+    "SECRET_KEY": "gunicorn-test-only-key",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+}
+
+
+def free_port():
+    """A loopback port that nothing listens on now: servers started by tests running side by
+    side (pytest-xdist's workers) each get their own."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class TcpProxy:
+    """Forwards a loopback port to a server; `stop()` unplugs it (the listener and every open
+    connection), `start()` plugs it back on the same port, as when a database comes back.
+
+    Without a `port`, the first `start()` takes a free one, kept by every later start."""
+
+    def __init__(self, target, port=None):
+        self.target, self.port = target, port
+        self.listener = None
+        self.sockets = set()
+        self.lock = threading.Lock()
+
+    def start(self):
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port or 0))
+        listener.listen(64)
+        self.port = listener.getsockname()[1]
+        self.listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+        return self
+
+    def stop(self):
+        listener, self.listener = self.listener, None
+        if listener is not None:
+            # shutdown() wakes the thread blocked in accept(); close() alone leaves it listening.
+            with contextlib.suppress(OSError):
+                listener.shutdown(socket.SHUT_RDWR)
+            listener.close()
+        with self.lock:
+            sockets, self.sockets = self.sockets, set()
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _address = listener.accept()
+            except OSError:
+                return  # unplugged
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            with self.lock:
+                self.sockets.update({client, upstream})
+            threading.Thread(target=self._pipe, args=(client, upstream), daemon=True).start()
+
+    def _pipe(self, client, upstream):
+        pair = {client: upstream, upstream: client}
+        try:
+            while True:
+                readable, _w, _x = select.select(list(pair), [], [], 1.0)
+                for sock in readable:
+                    data = sock.recv(65536)
+                    if not data:
+                        return
+                    pair[sock].sendall(data)
+        except (OSError, ValueError):
+            return
+        finally:
+            for sock in pair:
+                sock.close()
+            with self.lock:
+                self.sockets.difference_update(pair)
+
+
+class Gunicorn:
+    """The site under gunicorn, as production serves it (PRODUCTION_LIKE, then `env`), on a
+    loopback port: `port`, or a free one.
+
+    Used as a context manager (or with `start()` and `stop()`): started, it has answered
+    `ready_path` (a worker serves, not just the port open; any status will do, a database
+    outage included); stopped, it is gone with all its workers, whatever happened in between.
+    `access_log` names a file for gunicorn's access log, in `access_format`.
+    """
+
+    def __init__(
+        self,
+        logfile,
+        *,
+        settings="newsroom.settings.test",
+        env=None,
+        workers=1,
+        port=None,
+        access_log=None,
+        access_format=None,
+        ready_path="/",
+    ):
+        self.logfile = Path(logfile)
+        self.port = port or free_port()
+        self.workers = workers
+        self.access_log = access_log
+        self.access_format = access_format
+        self.ready_path = ready_path
+        self.env = {
+            **os.environ,
+            **PRODUCTION_LIKE,
+            **(env or {}),
+            "DJANGO_SETTINGS_MODULE": settings,
+        }
+        self.process = None
+        # Cookies kept between requests, as a browser does (the CSRF cookie of a form).
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+
+    def command(self):
+        command = [
+            GUNICORN,
+            "newsroom.wsgi",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--log-level",
+            "warning",
+        ]
+        if self.access_log:
+            command += ["--access-logfile", str(self.access_log)]
+            if self.access_format:
+                command += ["--access-logformat", self.access_format]
+        return command
+
+    def start(self):
+        # gunicorn writes to its own copy of the file's descriptor.
+        with open(self.logfile, "a") as log:
+            self.process = subprocess.Popen(
+                self.command(),
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=log,
+                # Its own process group: stop() can reach every worker, even one left orphaned.
+                start_new_session=True,
+            )
+        try:
+            self.wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self, timeout=15):
+        """TERM to gunicorn, which stops its workers and exits; then KILL to its whole process
+        group, for a master that lingered or a worker it left behind."""
+        if self.process is None:
+            return
+        pid = self.process.pid
+        if not self.exited():
+            # os.kill, not Popen.terminate: that one reaps an exited master, and its process id
+            # (its group's id too) could then be given to another process before killpg().
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + timeout
+            while not self.exited() and time.monotonic() < deadline:
+                time.sleep(0.05)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
+        self.process.wait()
+        self.process = None
+
+    def exited(self):
+        """Whether gunicorn's master has exited; it is not reaped, so its id stays its own."""
+        if self.process.returncode is not None:
+            return True
+        flags = os.WEXITED | os.WNOHANG | os.WNOWAIT
+        return os.waitid(os.P_PID, self.process.pid, flags) is not None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def wait_ready(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.exited():
+                raise RuntimeError(f"gunicorn exited at start-up:\n{self.log_tail()}")
+            if self.answers():
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not answer within {timeout} s:\n{self.log_tail()}")
+
+    def answers(self):
+        try:
+            urllib.request.urlopen(self.url(self.ready_path), timeout=2).close()  # noqa: S310
+        except urllib.error.HTTPError:
+            return True  # an answer all the same
+        except OSError:  # not listening yet, or no worker to answer
+            return False
+        return True
+
+    def log_tail(self, characters=3000):
+        return self.logfile.read_text(errors="replace")[-characters:]
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def get(self, path, data=None):
+        """(status, body) of a GET, or of a POST when `data` (bytes) is given."""
+        request = urllib.request.Request(self.url(path), data=data)  # noqa: S310
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
