@@ -103,7 +103,16 @@ class ArticleAdmin(VersionAdmin):
         ),
         (
             _("Metadata"),
-            {"fields": ["tags", "comments_open", "view_count", "created_at", "updated_at"]},
+            {
+                "fields": [
+                    "tags",
+                    "language",
+                    "comments_open",
+                    "view_count",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
         ),
         (_("Audit trail"), {"fields": ["audit_trail"]}),
     ]

@@ -1,7 +1,9 @@
 """RSS 2.0 and Atom feeds of the latest articles, for the whole site and for each section.
 
-The feeds live at language-neutral URLs (see `seo_urls.py`) and link to the French pages, the
-language the newsroom writes in.
+The feeds live at language-neutral URLs (see `seo_urls.py`), in the newsroom's own language;
+each entry links to its article in the article's language. Every entry carries its photo (an RSS
+`enclosure` or Atom `enclosure` link, and Media RSS's `media:content` with its caption and
+credit), and the channel the newsroom's logo, as news aggregators and feed readers expect.
 """
 
 import copy
@@ -9,16 +11,80 @@ import copy
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils import translation
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
 from .models import Article, Section
+
+MEDIA_RSS = "http://search.yahoo.com/mrss/"
+
+
+class MediaFeedMixin:
+    """A feed generator that writes each entry's photo as Media RSS `media:content`."""
+
+    def root_attributes(self):
+        return {**super().root_attributes(), "xmlns:media": MEDIA_RSS}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        photo = item.get("photo")
+        if not photo:
+            return
+        handler.startElement(
+            "media:content",
+            {
+                "url": photo["url"],
+                "type": photo["type"],
+                "medium": "image",
+                "width": str(photo["width"]),
+                "height": str(photo["height"]),
+                "fileSize": str(photo["length"]),
+            },
+        )
+        if photo["caption"]:
+            handler.addQuickElement("media:description", photo["caption"], {"type": "plain"})
+        if photo["credit"]:
+            handler.addQuickElement("media:credit", photo["credit"])
+        handler.endElement("media:content")
+
+
+class NewsRssFeed(MediaFeedMixin, Rss201rev2Feed):
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:media": MEDIA_RSS}
+
+    def root_attributes(self):
+        # RSS declares its namespaces on <rss> (rss_attributes), not on <channel>.
+        return Rss201rev2Feed.root_attributes(self)
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        logo = self.feed.get("logo")
+        if logo:
+            handler.startElement("image", {})
+            handler.addQuickElement("url", logo["url"])
+            handler.addQuickElement("title", self.feed["title"])
+            handler.addQuickElement("link", self.feed["link"])
+            handler.addQuickElement("width", str(logo["width"]))
+            handler.addQuickElement("height", str(logo["height"]))
+            handler.endElement("image")
+
+
+class NewsAtomFeed(MediaFeedMixin, Atom1Feed):
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        logo = self.feed.get("logo")
+        if logo:
+            handler.addQuickElement("icon", logo["url"])
+            handler.addQuickElement("logo", logo["url"])
 
 
 class LatestArticlesFeed(Feed):
     """The latest published articles, as RSS 2.0."""
 
+    feed_type = NewsRssFeed
     limit = 20
 
     def get_feed(self, obj, request):
@@ -26,6 +92,7 @@ class LatestArticlesFeed(Feed):
         # methods can build absolute URLs without sharing state between threads.
         feed = copy.copy(self)
         feed.request = request
+        feed._photos = {}
         return super(LatestArticlesFeed, feed).get_feed(obj, request)
 
     def title(self, obj=None):
@@ -66,9 +133,46 @@ class LatestArticlesFeed(Feed):
     def item_categories(self, item):
         return [tag.name for tag in item.tags.all()]
 
+    def item_link(self, item):
+        with translation.override(item.language):
+            return item.get_absolute_url()
+
+    def photo(self, item):
+        # Read once per entry: the enclosure and media:content describe the same file.
+        if item.pk not in self._photos:
+            photo = item.syndicated_photo()
+            if photo is not None:
+                photo = {
+                    **photo,
+                    "url": self.request.build_absolute_uri(photo["url"]),
+                    "caption": item.image_caption,
+                    "credit": item.image_credit,
+                }
+            self._photos[item.pk] = photo
+        return self._photos[item.pk]
+
+    def item_enclosures(self, item):
+        photo = self.photo(item)
+        if photo is None:
+            return []
+        return [Enclosure(photo["url"], str(photo["length"]), photo["type"])]
+
+    def item_extra_kwargs(self, item):
+        return {"photo": self.photo(item)}
+
+    def feed_extra_kwargs(self, obj):
+        width, height = settings.NEWSROOM_LOGO_SIZE
+        return {
+            "logo": {
+                "url": self.request.build_absolute_uri(static(settings.NEWSROOM_LOGO)),
+                "width": width,
+                "height": height,
+            }
+        }
+
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = NewsAtomFeed
 
     def subtitle(self, obj=None):
         return self.description(obj)
@@ -94,7 +198,7 @@ class SectionFeed(LatestArticlesFeed):
 
 
 class SectionAtomFeed(SectionFeed):
-    feed_type = Atom1Feed
+    feed_type = NewsAtomFeed
 
     def subtitle(self, obj):
         return self.description(obj)

@@ -46,6 +46,7 @@ class ArticleAdminForm(forms.ModelForm):
             "section",
             "author",
             "tags",
+            "language",
             "published_at",
             "comments_open",
         ]

@@ -18,7 +18,7 @@ from imagekit.models import ImageSpecField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
-from . import specs
+from . import fulltext, specs
 from .sanitize import EDITOR_EXTENSIONS, sanitize_html
 from .workflow import NEW, Step, declare
 
@@ -183,38 +183,10 @@ class ArticleQuerySet(models.QuerySet):
         return self.published_since(delta).order_by("-view_count", "-published_at")
 
     def search(self, text):
-        """Articles matching `text` in their title, standfirst or body, best match first.
-
-        PostgreSQL uses full-text search with French stemming (the newsroom writes in French,
-        whatever the reader's interface language), ranked title > standfirst > body, matched
-        through article_search_idx (migration 0006, built on this same document). Other
-        databases get a plain case-insensitive match of every word.
-        """
-        from django.db import connections
-
-        words = text.split()
-        if not words:
-            return self.none()
-        if connections[self.db].vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-            vector = (
-                SearchVector("title", weight="A", config="french")
-                + SearchVector("standfirst", weight="B", config="french")
-                + SearchVector("body", weight="C", config="french")
-            )
-            query = SearchQuery(text, search_type="websearch", config="french")
-            return (
-                self.annotate(search_document=vector, search_rank=SearchRank(vector, query))
-                .filter(search_document=query)
-                .order_by("-search_rank", "-published_at")
-            )
-        match = Q()
-        for word in words:
-            match &= (
-                Q(title__icontains=word) | Q(standfirst__icontains=word) | Q(body__icontains=word)
-            )
-        return self.filter(match)
+        """Articles matching every word of `text` in their headline, standfirst, body or
+        caption, markup aside, whatever the case and accents: headline matches first, then the
+        best matches (see articles.fulltext, one engine per database)."""
+        return fulltext.search(self, text)
 
 
 # Before Article, whose workflow declaration names the actions each step records.
@@ -338,6 +310,18 @@ class Article(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     view_count = models.PositiveBigIntegerField(_("views"), default=0, editable=False)
     comments_open = models.BooleanField(_("comments open"), default=True)
+    language = models.CharField(
+        _("language"),
+        max_length=7,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_(
+            "The language the article is written in: screen readers pronounce it in that "
+            "language, and search engines are told so, whatever the reader's interface language."
+        ),
+    )
+    # The body's words without markup, for search (articles.fulltext): kept by save().
+    body_text = models.TextField(_("body text"), blank=True, editable=False)
 
     #: The 1200×630 JPEG for Open Graph and Twitter cards (`article.image_social.url`).
     image_social = ImageSpecField(source="image", spec=specs.SocialRendition)
@@ -488,6 +472,7 @@ class Article(models.Model):
         if not self.slug:
             self.slug = slugify(self.title)[:200]
         self.body = sanitize_html(self.body)
+        self.body_text = fulltext.plain_text(self.body)
         if self.pk and not self._state.adding and kwargs.get("update_fields") is None:
             # The view count belongs to the readers: an editor's copy, loaded before the latest
             # views were counted, must not write its stale figure back.
@@ -532,6 +517,18 @@ class Article(models.Model):
     @property
     def byline(self):
         return byline_for(self.author)
+
+    @cached_property
+    def tag_list(self):
+        """The article's tags as (name, slug) pairs, kept in the cache under its saved state for
+        a day: the page's head (Open Graph, structured data) and its body show them, without a
+        query once cached. Any save of the article names a new entry."""
+        key = f"articles:tags:{self.pk}:{self.version_token}"
+        tags = cache.get(key)
+        if tags is None:
+            tags = [(tag.name, tag.slug) for tag in self.tags.all()]
+            cache.set(key, tags, timeout=24 * 60 * 60)
+        return tags
 
     def get_author_url(self):
         return reverse("articles:author", kwargs={"username": self.author.get_username()})
@@ -709,6 +706,30 @@ class Article(models.Model):
             "sizes": specs.RENDITION_SIZES,
         }
 
+    #: The width of the photo given to feed readers and aggregators.
+    SYNDICATED_WIDTH = 1200
+
+    def syndicated_photo(self):
+        """The photo as feeds carry it: the JPEG rendition closest to SYNDICATED_WIDTH, with
+        its address (relative to the site), size in pixels and bytes, and type. None without a
+        photo, or when its file cannot be read."""
+        if not self.image or not self.image_width or not self.image_height:
+            return None
+        width = min(self._rendition_targets(), key=lambda w: abs(w - self.SYNDICATED_WIDTH))
+        file = specs.rendition(self.image, width, "JPEG")
+        try:
+            length = file.size
+        except OSError:
+            return None
+        pixels = specs.rendition_size(self.image_width, self.image_height, width)
+        return {
+            "url": file.url,
+            "width": pixels[0],
+            "height": pixels[1],
+            "length": length,
+            "type": "image/jpeg",
+        }
+
     def renditions(self):
         """Every rendition of the image, for warming the cache after an upload."""
         if not self.image or not self.image_width:
@@ -750,3 +771,46 @@ class Article(models.Model):
             cursor.execute(sql, params)
             row = cursor.fetchone()
         return row[0] if row else None
+
+
+class SearchIndexDocument(models.Field):
+    """The hidden column of an SQLite FTS5 table, named like the table: `document__match=…`
+    asks the index."""
+
+    def db_type(self, connection):
+        return None
+
+
+@SearchIndexDocument.register_lookup
+class Match(models.Lookup):
+    lookup_name = "match"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
+
+
+class ArticleSearchEntry(models.Model):
+    """An article's entry in SQLite's full-text index (articles.fulltext), kept by triggers:
+    read, never written, and absent on PostgreSQL."""
+
+    article = models.OneToOneField(
+        Article,
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        db_column="rowid",
+        db_constraint=False,
+        related_name="search_entry",
+        verbose_name=_("article"),
+    )
+    document = SearchIndexDocument(db_column=fulltext.FTS_TABLE)
+
+    class Meta:
+        managed = False
+        db_table = fulltext.FTS_TABLE
+        verbose_name = _("search index entry")
+        verbose_name_plural = _("search index entries")
+
+    def __str__(self):
+        return str(self.article_id)

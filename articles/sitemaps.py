@@ -1,10 +1,15 @@
-"""Sitemaps for search engines: every page readers can reach, and the Google News sitemap."""
+"""Sitemaps for search engines: every page readers can reach, and the Google News sitemap.
+
+The front page and the sections are listed in every language of the interface, each with its
+alternates (`hreflang`); an article once, in its own language (README, "Languages").
+"""
 
 import datetime
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
+from django.utils import translation
 
 from .models import Article, Section
 
@@ -12,7 +17,19 @@ from .models import Article, Section
 NEWS_WINDOW = datetime.timedelta(hours=48)
 
 
-class HomeSitemap(Sitemap):
+class InEveryLanguage:
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class InTheArticlesLanguage:
+    def location(self, article):
+        with translation.override(article.language):
+            return article.get_absolute_url()
+
+
+class HomeSitemap(InEveryLanguage, Sitemap):
     changefreq = "hourly"
     priority = 1.0
 
@@ -27,7 +44,7 @@ class HomeSitemap(Sitemap):
         return latest.updated_at if latest else None
 
 
-class SectionSitemap(Sitemap):
+class SectionSitemap(InEveryLanguage, Sitemap):
     changefreq = "hourly"
     priority = 0.8
 
@@ -44,24 +61,24 @@ class SectionSitemap(Sitemap):
         return section.last_update
 
 
-class ArticleSitemap(Sitemap):
+class ArticleSitemap(InTheArticlesLanguage, Sitemap):
     priority = 0.6
 
     def items(self):
-        return Article.objects.published().only("slug", "updated_at", "published_at")
+        return Article.objects.published().only("slug", "language", "updated_at", "published_at")
 
     def lastmod(self, article):
         return article.updated_at
 
 
-class NewsSitemap(Sitemap):
+class NewsSitemap(InTheArticlesLanguage, Sitemap):
     """The articles of the last 48 hours, for Google News (rendered by sitemap_news.xml)."""
 
     limit = 1000
 
     def items(self):
         return Article.objects.published_since(NEWS_WINDOW).only(
-            "slug", "title", "updated_at", "published_at"
+            "slug", "title", "language", "updated_at", "published_at"
         )
 
     def lastmod(self, article):

@@ -50,10 +50,14 @@ for _width in RENDITION_WIDTHS:
         )
 
 
+#: The size of link previews (Open Graph and Twitter cards), in pixels.
+SOCIAL_SIZE = (1200, 630)
+
+
 class SocialRendition(ImageSpec):
     """The 1200×630 crop that Open Graph and Twitter cards expect."""
 
-    processors = [Transpose(), ResizeToFill(1200, 630)]
+    processors = [Transpose(), ResizeToFill(*SOCIAL_SIZE)]
     format = "JPEG"
     options = {"quality": 82, "optimize": True}
 

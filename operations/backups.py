@@ -53,6 +53,12 @@ def _is_backed_up(model):
     return meta.app_label not in NOT_BACKED_UP and meta.label_lower not in NOT_BACKED_UP
 
 
+def _not_managed():
+    """Models whose table Django does not manage (a database's own search index, kept by its
+    triggers): derived data that a restore rebuilds, and that may not exist on the other engine."""
+    return [model._meta.label for model in apps.get_models() if not model._meta.managed]
+
+
 def backed_up_models():
     return [
         model
@@ -129,7 +135,7 @@ def create_backup(directory, using=DEFAULT_DB_ALIAS):
         with _consistent_snapshot(using) as alias:
             call_command(
                 "dumpdata",
-                exclude=NOT_BACKED_UP,
+                exclude=[*NOT_BACKED_UP, *_not_managed()],
                 natural_foreign=True,
                 # Every row, whatever a model's default manager hides.
                 use_base_manager=True,

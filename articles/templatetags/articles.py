@@ -1,17 +1,21 @@
 import datetime
 import json
 
+from babel import Locale
+from babel.core import get_global
 from django import template
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.serializers.json import DjangoJSONEncoder
-from django.urls import reverse
+from django.http import QueryDict
+from django.templatetags.static import static
+from django.urls import reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
-from articles import list_cache, page_cache
+from articles import list_cache, page_cache, specs
 from articles.models import Article, Section
 
 register = template.Library()
@@ -79,14 +83,56 @@ def absolute_url(context, path):
 
 
 @register.simple_tag(takes_context=True)
-def canonical_url(context, obj):
-    """The absolute URL of `obj` in the newsroom's own language.
+def canonical_url(context, article):
+    """The absolute URL of the article with the interface in the article's own language.
 
-    Articles are written in one language; the English interface around them is not a different
-    page for search engines, so every language version points at the same canonical URL.
+    An article is written in one language; the same text inside the other language's interface
+    is not another page for search engines, so both point at the one whose interface matches
+    the text (README, "Languages").
     """
-    with translation.override(settings.LANGUAGE_CODE):
-        return context["request"].build_absolute_uri(obj.get_absolute_url())
+    with translation.override(article.language):
+        return context["request"].build_absolute_uri(article.get_absolute_url())
+
+
+#: The query parameters that make a list page another page; anything else (a campaign's utm_*)
+#: is left out of the addresses given to search engines.
+LIST_PARAMETERS = ("page", "period", "q")
+
+
+@register.inclusion_tag("includes/language_alternates.html", takes_context=True)
+def language_alternates(context):
+    """The page in every language of the interface, for search engines (`hreflang`), with the
+    newsroom's own language as the default."""
+    request = context["request"]
+    query = QueryDict(mutable=True)
+    for name in LIST_PARAMETERS:
+        if name in request.GET:
+            query[name] = request.GET[name]
+    path = request.path + (f"?{query.urlencode()}" if query else "")
+    alternates = [
+        (code, request.build_absolute_uri(translate_url(path, code)))
+        for code, _name in settings.LANGUAGES
+    ]
+    default = dict(alternates)[settings.LANGUAGE_CODE]
+    return {"alternates": alternates, "default": default}
+
+
+@register.simple_tag
+def lang_attr(language=None):
+    """` lang="xx"` on an element whose content is in `language` (by default the newsroom's
+    own, as for section names) inside a page in another language; nothing otherwise."""
+    language = language or settings.LANGUAGE_CODE
+    if language == translation.get_language():
+        return ""
+    return format_html(' lang="{}"', language)
+
+
+@register.filter
+def og_locale(language):
+    """The Open Graph locale of a language code: "fr" → "fr_FR"."""
+    likely = get_global("likely_subtags").get(language, language)
+    locale = Locale.parse(likely)
+    return f"{locale.language}_{locale.territory}" if locale.territory else locale.language
 
 
 @register.simple_tag(takes_context=True)
@@ -97,8 +143,19 @@ def social_image_url(context, article):
     return context["request"].build_absolute_uri(article.image_social.url)
 
 
-def _iso(moment):
-    """ISO 8601 in the newsroom's time zone, to the second."""
+@register.simple_tag
+def social_image_size():
+    """(width, height) of the link-preview rendition."""
+    return specs.SOCIAL_SIZE
+
+
+@register.filter
+def iso_datetime(moment):
+    """ISO 8601 in the newsroom's time zone, to the second: what `<time datetime>`, sitemaps
+    and Open Graph expect (HTML allows at most three digits of a second; Django's "c" format
+    writes six)."""
+    if not moment:
+        return ""
     return timezone.localtime(moment).replace(microsecond=0).isoformat()
 
 
@@ -107,7 +164,7 @@ def article_json_ld(context, article):
     """The article as schema.org NewsArticle data, in a JSON-LD script element."""
     request = context["request"]
     url = canonical_url(context, article)
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(article.language):
         author_url = article.get_author_url()
         home_url = reverse("articles:home")
     data = {
@@ -117,9 +174,9 @@ def article_json_ld(context, article):
         "url": url,
         "headline": article.title,
         "description": article.standfirst,
-        "inLanguage": settings.LANGUAGE_CODE,
+        "inLanguage": article.language,
         "articleSection": article.section.name,
-        "dateModified": _iso(article.updated_at),
+        "dateModified": iso_datetime(article.updated_at),
         "author": [
             {
                 "@type": "Person",
@@ -131,10 +188,19 @@ def article_json_ld(context, article):
             "@type": "NewsMediaOrganization",
             "name": settings.NEWSROOM_NAME,
             "url": request.build_absolute_uri(home_url),
+            "logo": {
+                "@type": "ImageObject",
+                "url": request.build_absolute_uri(static(settings.NEWSROOM_LOGO)),
+                "width": settings.NEWSROOM_LOGO_SIZE[0],
+                "height": settings.NEWSROOM_LOGO_SIZE[1],
+            },
         },
     }
+    keywords = [name for name, _slug in article.tag_list]
+    if keywords:
+        data["keywords"] = keywords
     if article.published_at:
-        data["datePublished"] = _iso(article.published_at)
+        data["datePublished"] = iso_datetime(article.published_at)
     if article.image:
         data["image"] = [social_image_url(context, article)]
     payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)

@@ -57,6 +57,7 @@ def form_data(**overrides):
         "published_at_0": "",
         "published_at_1": "",
         "comments_open": "on",
+        "language": "fr",
     }
     data.update(overrides)
     return data

@@ -2,6 +2,7 @@ import datetime
 import xml.etree.ElementTree as ET
 from email.utils import parsedate_to_datetime
 
+import feedparser
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -136,3 +137,72 @@ def test_pages_advertise_their_feeds(articles):
     assert 'href="/feeds/atom/"' in home
     assert 'href="/feeds/culture/rss/"' in section
     assert 'href="/feeds/culture/atom/"' in section
+
+
+# --- Photos and the newsroom's logo, as feed readers and aggregators read them ------------------
+
+
+@pytest.fixture
+def illustrated():
+    return PublishedArticleFactory(
+        with_image=True,
+        title="La rivière en crue",
+        image_caption="Le pont submergé, samedi matin.",
+        image_credit="Photo Claire Mercier",
+    )
+
+
+@pytest.mark.parametrize("name", ["feed_rss", "feed_atom"])
+def test_each_entry_carries_its_photo_with_caption_and_credit(illustrated, name):
+    PublishedArticleFactory(title="Sans photo")
+
+    feed = feedparser.parse(reader_client().get(reverse(name)).content)
+
+    assert not feed.bozo, feed.bozo_exception
+    entries = {entry.title: entry for entry in feed.entries}
+    entry = entries["La rivière en crue"]
+    (enclosure,) = entry.enclosures
+    assert enclosure.href.startswith("http://testserver/media/CACHE/")
+    assert enclosure.href.endswith(".jpg")
+    assert enclosure.type == "image/jpeg"
+    photo = illustrated.syndicated_photo()
+    assert int(enclosure.length) == photo["length"] > 0
+    (media,) = entry.media_content
+    assert media["url"] == enclosure.href
+    assert media["medium"] == "image"
+    assert (int(media["width"]), int(media["height"])) == (photo["width"], photo["height"])
+    assert entry.media_credit[0]["content"] == "Photo Claire Mercier"
+    # feedparser reads media:description as the entry's content.
+    assert entry.content[0].value == "Le pont submergé, samedi matin."
+    assert entries["Sans photo"].enclosures == []
+    assert "media_content" not in entries["Sans photo"]
+
+
+def test_the_rss_channel_and_the_atom_feed_carry_the_newsrooms_logo(illustrated):
+    rss = feedparser.parse(reader_client().get(reverse("feed_rss")).content)
+    atom = feedparser.parse(reader_client().get(reverse("feed_atom")).content)
+
+    assert rss.feed.image.href == "http://testserver/static/logo.png"
+    assert rss.feed.image.width == 144
+    assert atom.feed.logo == "http://testserver/static/logo.png"
+    assert atom.feed.icon == "http://testserver/static/logo.png"
+
+
+def test_an_entry_links_to_its_article_in_the_articles_language():
+    PublishedArticleFactory(slug="the-flood", title="The flood", language="en")
+    PublishedArticleFactory(slug="la-crue", title="La crue", language="fr")
+
+    feed = feedparser.parse(reader_client().get(reverse("feed_rss")).content)
+
+    links = {entry.title: entry.link for entry in feed.entries}
+    assert links == {
+        "The flood": "http://testserver/en/article/the-flood/",
+        "La crue": "http://testserver/article/la-crue/",
+    }
+
+
+def test_photos_in_feeds_cost_no_query(illustrated, django_assert_max_num_queries):
+    reader_client().get(reverse("feed_rss"))
+
+    with django_assert_max_num_queries(2):
+        reader_client().get(reverse("feed_rss"))

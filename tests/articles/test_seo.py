@@ -3,6 +3,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
+import extruct
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -20,6 +21,7 @@ from .reader import editor_client, reader_client
 pytestmark = pytest.mark.django_db
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
 
@@ -47,16 +49,22 @@ def test_sitemap_lists_home_sections_and_published_articles_with_lastmod():
     culture = SectionFactory(name="Culture", slug="culture")
     SectionFactory(name="Sport", slug="sport")
     article = PublishedArticleFactory(section=culture, slug="le-festival")
+    PublishedArticleFactory(section=culture, slug="the-festival", language="en")
     ArticleFactory(slug="brouillon", section=culture)
     ScheduledArticleFactory(slug="programme", section=culture)
 
     urls = urls_of(fetch_xml(reverse("sitemap")))
 
+    # The front page and the sections in both languages; each article once, in its language.
     assert set(urls) == {
         "http://testserver/",
+        "http://testserver/en/",
         "http://testserver/rubrique/culture/",
+        "http://testserver/en/section/culture/",
         "http://testserver/rubrique/sport/",
+        "http://testserver/en/section/sport/",
         "http://testserver/article/le-festival/",
+        "http://testserver/en/article/the-festival/",
     }
     # The sitemap gives the date in the newsroom's time zone.
     updated = timezone.localdate(article.updated_at).isoformat()
@@ -65,6 +73,24 @@ def test_sitemap_lists_home_sections_and_published_articles_with_lastmod():
     assert urls["http://testserver/"].findtext(f"{SITEMAP}lastmod") == updated
     # A section without a published article has no last-modified date to give.
     assert urls["http://testserver/rubrique/sport/"].find(f"{SITEMAP}lastmod") is None
+
+
+def test_the_sitemap_names_each_language_version_of_the_front_page_and_sections():
+    SectionFactory(name="Culture", slug="culture")
+
+    urls = urls_of(fetch_xml(reverse("sitemap")))
+
+    for url in ["http://testserver/en/section/culture/", "http://testserver/rubrique/culture/"]:
+        alternates = {
+            link.get("hreflang"): link.get("href")
+            for link in urls[url].findall(f"{XHTML}link")
+            if link.get("rel") == "alternate"
+        }
+        assert alternates == {
+            "fr": "http://testserver/rubrique/culture/",
+            "en": "http://testserver/en/section/culture/",
+            "x-default": "http://testserver/rubrique/culture/",
+        }
 
 
 def test_news_sitemap_holds_the_last_48_hours():
@@ -85,7 +111,7 @@ def test_news_sitemap_holds_the_last_48_hours():
     assert news.findtext(f"{NEWS}publication/{NEWS}language") == "fr"
     assert news.findtext(f"{NEWS}title") == "Crue : l'alerte levée & les routes rouvertes"
     published = datetime.datetime.fromisoformat(news.findtext(f"{NEWS}publication_date"))
-    assert published == fresh.published_at
+    assert published == fresh.published_at.replace(microsecond=0)
 
 
 def test_news_sitemap_can_be_empty():
@@ -206,3 +232,29 @@ def test_previews_tell_search_engines_to_keep_away():
 
     assert '<meta name="robots" content="noindex, nofollow">' in page
     assert "datePublished" not in json_ld(page)
+
+
+def test_aggregators_find_the_publishers_logo_keywords_and_image_size(article):
+    article.tags.add("travaux", "mobilité")
+    article.save()
+    page = reader_client().get(article.get_absolute_url()).content.decode()
+
+    data = extruct.extract(page, base_url="http://testserver/", syntaxes=["json-ld", "opengraph"])
+
+    (news,) = data["json-ld"]
+    assert news["publisher"]["logo"] == {
+        "@type": "ImageObject",
+        "url": "http://testserver/static/logo.png",
+        "width": 144,
+        "height": 144,
+    }
+    assert sorted(news["keywords"]) == ["mobilité", "travaux"]
+    assert news["inLanguage"] == "fr"
+    (graph,) = data["opengraph"]
+    properties = graph["properties"]
+    assert ("og:image:width", "1200") in properties
+    assert ("og:image:height", "630") in properties
+    assert ("og:locale", "fr_FR") in properties
+    assert ("article:author", "http://testserver/auteur/claire/") in properties
+    tags = sorted(value for name, value in properties if name == "article:tag")
+    assert tags == ["mobilité", "travaux"]

@@ -107,6 +107,8 @@ def test_a_restore_into_an_empty_database_finds_everything(media_root, tmp_path)
 
     assert snapshot() == before
     assert "every count checked" in output
+    # The search index is the database's own, rebuilt from the restored articles.
+    assert [a.title for a in Article.objects.search("STADE RENOVE")] == ["Le stade rénové"]
 
 
 def test_a_restore_leaves_nothing_of_the_database_before_in_the_cache(media_root, tmp_path):

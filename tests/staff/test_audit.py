@@ -31,6 +31,7 @@ def test_every_workflow_step_is_recorded_with_who(client, people):
             "section": ArticleFactory().section_id,
             "body": "<p>Texte.</p>",
             "comments_open": "on",
+            "language": "fr",
         },
     )
     article = Article.objects.get(slug="conseil-municipal")

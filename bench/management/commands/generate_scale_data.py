@@ -23,6 +23,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 from taggit.models import Tag, TaggedItem
 
+from articles.fulltext import plain_text
 from articles.models import Article, AuthorProfile, Section
 from comments.models import Comment
 from donations.models import DonationPrompt
@@ -61,6 +62,13 @@ COMMENT_COLUMNS = [
     "article", "name", "email", "text", "status", "created_at", "moderated_at",
     "spam_score", "spam_reasons", "user_agent",
 ]  # fmt: skip
+
+BODY = (
+    "<p>Un premier paragraphe qui pose les faits, les lieux et les personnes.</p>"
+    "<h2>Ce qui change</h2><p>Un deuxième paragraphe, plus long, qui explique ce "
+    "qui change pour les lecteurs et cite ceux qui l'ont vécu.</p>"
+    "<p>Un troisième paragraphe pour conclure.</p>"
+)
 
 
 def bulk_insert(model, fields, rows):
@@ -222,13 +230,9 @@ class Command(BaseCommand):
                 f"Ce que l'on sait de l'affaire {n}, et ce qu'il reste à comprendre "
                 "pour les habitants de la vallée."
             ),
-            # Already what the sanitiser keeps: bulk inserts skip save().
-            body=(
-                "<p>Un premier paragraphe qui pose les faits, les lieux et les personnes.</p>"
-                "<h2>Ce qui change</h2><p>Un deuxième paragraphe, plus long, qui explique ce "
-                "qui change pour les lecteurs et cite ceux qui l'ont vécu.</p>"
-                "<p>Un troisième paragraphe pour conclure.</p>"
-            ),
+            # Already what the sanitiser keeps, and its words: bulk inserts skip save().
+            body=BODY,
+            body_text=plain_text(BODY),
             image=image[0] if image else "",
             image_width=image[1] if image else None,
             image_height=image[2] if image else None,
