@@ -7,7 +7,7 @@ PORT ?= 8000
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test lint format messages compilemessages demo e2e wrk bench soak clean lock backup restore
+.PHONY: help install run serve test lint format messages compilemessages demo e2e validate wrk bench soak clean lock backup restore
 
 help:
 	@echo "make run    install, migrate, load demo content and serve on http://127.0.0.1:$(PORT)"
@@ -15,6 +15,7 @@ help:
 	@echo "make lint   ruff check and format check, and which app may import which"
 	@echo "make serve  gunicorn with production-like settings"
 	@echo "make e2e    browser tests in Debian's Chromium (installs it when missing)"
+	@echo "make validate   every public page through the W3C Nu HTML Checker"
 	@echo "make messages   update the French and English catalogues"
 	@echo "make bench  benchmark under gunicorn + wrk on SQLite and PostgreSQL (SCALE=1: 100k/1M)"
 	@echo "make soak   a minute at 64 connections: zero errors, memory growth under 10%"
@@ -84,6 +85,12 @@ e2e: compilemessages
 		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent
 	$(BIN)/python -m pytest tests/e2e -m e2e $(PYTEST_ARGS)
+
+# Every public page, in French and English, through the W3C Nu HTML Checker (npm's vnu-jar, run
+# with the machine's Java): any error fails.
+validate: compilemessages
+	@test -f node_modules/vnu-jar/build/dist/vnu.jar || npm ci --no-audit --no-fund --silent
+	$(BIN)/python -m pytest tests/validate -m validate $(PYTEST_ARGS)
 
 # The benchmark (bench/run.py): gunicorn under production settings on SQLite and on PostgreSQL
 # with Redis, loaded by wrk. SCALE=1 adds 100,000 articles and 1,000,000 comments (longer).

@@ -70,6 +70,18 @@ class CommentCaptchaInput(CaptchaTextInput):
     # placeholder each reader's own challenge replaces) instead of a challenge being stored.
     key = None
 
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        # Declared, so that the page does not move when the image arrives.
+        context["image_width"], context["image_height"] = settings.CAPTCHA_IMAGE_SIZE
+        # The form field's attributes (required, aria-invalid, aria-describedby) are meant for
+        # the answer a reader types; HTML forbids them, and autocomplete, on the hidden key.
+        hidden = context["widget"]["subwidgets"][0]["attrs"]
+        for attribute in [*hidden]:
+            if attribute in ("required", "autocomplete") or attribute.startswith("aria-"):
+                del hidden[attribute]
+        return context
+
     def fetch_captcha_store(self, name, value, attrs=None, generator=None):
         if self.key is None:
             return super().fetch_captcha_store(name, value, attrs, generator)

@@ -27,3 +27,17 @@ def check_no_test_switch(app_configs, **kwargs):
             )
         )
     return errors
+
+
+@register(Tags.security, deploy=True)
+def check_hsts_preload_covers_subdomains(app_configs, **kwargs):
+    if settings.SECURE_HSTS_PRELOAD and not settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
+        return [
+            Error(
+                "SECURE_HSTS_PRELOAD is on without SECURE_HSTS_INCLUDE_SUBDOMAINS: browsers' "
+                "preload list refuses a site whose HSTS does not cover its subdomains.",
+                hint="Set SECURE_HSTS_INCLUDE_SUBDOMAINS=true, or leave preloading off.",
+                id="operations.E003",
+            )
+        ]
+    return []

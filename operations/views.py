@@ -1,14 +1,10 @@
 import uuid
-from pathlib import PurePosixPath
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
-from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django.views.static import serve
 
 
 def _database_is_up():
@@ -44,37 +40,3 @@ def healthz(request):
         {"status": "ok" if healthy else "down", "checks": checks},
         status=200 if healthy else 503,
     )
-
-
-# Raster formats that browsers only ever decode as pictures. SVG is left out on purpose: it is a
-# document that can carry script.
-INLINE_MEDIA_TYPES = {
-    ".avif": "image/avif",
-    ".gif": "image/gif",
-    ".jpeg": "image/jpeg",
-    ".jpg": "image/jpeg",
-    ".png": "image/png",
-    ".webp": "image/webp",
-}
-
-
-def serve_media(request, path):
-    """Serve an upload so that a file disguised as an image can never run as a page or script."""
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
-    # The type comes from the extension alone, and anything that is not a picture is handed
-    # over as an opaque download: never HTML, SVG or script, whatever the file holds.
-    content_type = INLINE_MEDIA_TYPES.get(PurePosixPath(path).suffix.lower())
-    if content_type is None:
-        response["Content-Type"] = "application/octet-stream"
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=PurePosixPath(path).name
-        )
-    else:
-        response["Content-Type"] = content_type
-    # `serve` announces gzip for names ending in .gz: the bytes must go out exactly as stored.
-    if "Content-Encoding" in response:
-        del response["Content-Encoding"]
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    return response

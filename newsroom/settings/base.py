@@ -71,8 +71,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that it compresses what every other layer produced (text only: see the class).
+    "newsroom.middleware.TextCompressionMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Uploads, like static files, before the session and language layers (SERVE_MEDIA).
+    "operations.media.MediaMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     # A database outage answers a friendly 503 (keeping a comment being sent), never a 500.
     "operations.outage.DatabaseOutageMiddleware",
@@ -224,7 +229,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No script of the site reads a cookie: every one the site sets is out of scripts' reach.
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 # A monitor on the machine itself probes the health check over plain HTTP: no redirect for it.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -232,11 +241,44 @@ SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 # Preloading is hard to undo (browsers ship the list), so it is a deliberate production choice.
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# HSTS for every subdomain too: a newsroom on its bare domain would force HTTPS on all of them
+# (mail, a shop, an old blog) for as long as SECURE_HSTS_SECONDS. Off unless asked, or unless
+# preloading, which requires it.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=SECURE_HSTS_PRELOAD
+)
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The browser features the site never uses, denied to it and to anything it embeds.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "ambient-light-sensor",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+}
 
 # No inline script anywhere: scripts come from our own static files only. The admin alone also
 # allows inline styles (see newsroom.middleware).
@@ -255,12 +297,19 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Logging ------------------------------------------------------------------------------------
 
+# One line per record, from the root logger. Django's own "django" logger has a console handler
+# of its own in debug mode, and propagates to the root too: without it, every Django record
+# (a 404, a refused CSRF token) was printed twice.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "INFO"},
     },
 }
@@ -270,6 +319,10 @@ LOGGING = {
 NEWSROOM_NAME = env.str("NEWSROOM_NAME", default="L'Écho du Val")
 NEWSROOM_TAGLINE = env.str("NEWSROOM_TAGLINE", default="")
 NEWSROOM_CONTACT_EMAIL = env.str("NEWSROOM_CONTACT_EMAIL", default="redaction@localhost")
+# The publisher's logo in structured data and feeds: a static file, square PNG of 144×144 pixels
+# (the largest width RSS allows, and above the 112 pixels search engines ask for).
+NEWSROOM_LOGO = env.str("NEWSROOM_LOGO", default="logo.png")
+NEWSROOM_LOGO_SIZE = (144, 144)
 ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 
 # --- Third-party apps ---------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Production hardening: the deploy check, the response headers and how uploads are served."""
 
+import gzip
+import re
 import secrets
 from html.parser import HTMLParser
 
@@ -56,6 +58,51 @@ def test_deploy_check_warns_when_a_protection_is_off(override, check_id):
 
     assert result.returncode != 0
     assert check_id in result.stderr
+
+
+def warnings_of(result):
+    return set(re.findall(r"\((security\.W\d+|operations\.[EW]\d+)\)", result.stderr))
+
+
+# The README's HSTS steps ("Running in production"), each with the warnings it says to expect.
+HSTS_STEPS = [
+    # A first deployment: an hour, this domain only, no preloading.
+    (
+        {"SECURE_HSTS_SECONDS": "3600", "SECURE_HSTS_PRELOAD": "false"},
+        {"security.W005", "security.W021"},
+    ),
+    # Once HTTPS has held: a year, still this domain only.
+    (
+        {"SECURE_HSTS_SECONDS": "31536000", "SECURE_HSTS_PRELOAD": "false"},
+        {"security.W005", "security.W021"},
+    ),
+    # Every subdomain on HTTPS too.
+    (
+        {
+            "SECURE_HSTS_SECONDS": "31536000",
+            "SECURE_HSTS_INCLUDE_SUBDOMAINS": "true",
+            "SECURE_HSTS_PRELOAD": "false",
+        },
+        {"security.W021"},
+    ),
+    # Preloaded (which covers the subdomains): clean.
+    ({"SECURE_HSTS_SECONDS": "31536000", "SECURE_HSTS_PRELOAD": "true"}, set()),
+]
+
+
+@pytest.mark.parametrize(("step", "expected"), HSTS_STEPS)
+def test_each_documented_hsts_step_gives_the_warnings_the_readme_names(step, expected):
+    result = deploy_check(**step)
+
+    assert warnings_of(result) == expected
+    assert (result.returncode == 0) == (not expected)
+
+
+def test_preloading_without_the_subdomains_is_refused():
+    result = deploy_check(SECURE_HSTS_PRELOAD="true", SECURE_HSTS_INCLUDE_SUBDOMAINS="false")
+
+    assert "operations.E003" in result.stderr
+    assert result.returncode != 0
 
 
 # --- Response headers ---------------------------------------------------------------------------
@@ -139,9 +186,7 @@ def test_admin_allows_inline_styles_but_never_inline_scripts(client, production_
 
 
 @pytest.mark.django_db
-def test_session_and_csrf_cookies_are_secure_and_the_session_is_out_of_scripts_reach(
-    client, production_headers
-):
+def test_session_and_csrf_cookies_are_secure_and_out_of_scripts_reach(client, production_headers):
     StaffUserFactory(username="editor", is_superuser=True)
     login_url = reverse("admin:login")
 
@@ -151,9 +196,21 @@ def test_session_and_csrf_cookies_are_secure_and_the_session_is_out_of_scripts_r
     csrf = page.cookies[production_headers.CSRF_COOKIE_NAME]
     session = client.cookies[production_headers.SESSION_COOKIE_NAME]
     assert csrf["secure"] is True
+    assert csrf["httponly"] is True
     assert session["secure"] is True
     assert session["httponly"] is True
     assert session["samesite"] == "Lax"
+
+
+@pytest.mark.django_db
+def test_the_language_cookie_is_secure_and_out_of_scripts_reach(client, production_headers):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, secure=True)
+
+    cookie = response.cookies[production_headers.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "en"
+    assert cookie["secure"] is True
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
 
 
 class InlineCodeFinder(HTMLParser):
@@ -334,3 +391,77 @@ def test_media_outside_the_upload_directory_is_not_served(client, media_root):
 
     assert response.status_code == 400
     assert b"secret" not in response.content
+
+
+def test_photos_are_cached_for_a_year_whatever_the_readers_language_or_cookies(client, media_root):
+    (media_root / "articles" / "photo.webp").write_bytes(b"RIFF\x00\x00\x00\x00WEBP")
+
+    response = client.get(
+        "/media/articles/photo.webp", HTTP_ACCEPT_LANGUAGE="en", HTTP_COOKIE="sessionid=x"
+    )
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert "Vary" not in response
+    assert not response.cookies
+
+
+def test_a_missing_photo_is_a_404_that_costs_no_query(
+    db, client, media_root, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        response = client.get("/media/articles/gone.jpg")
+
+    assert response.status_code == 404
+
+
+# --- Features, compression, the lead photo ------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_every_page_denies_the_browser_features_the_site_never_uses(client):
+    article = PublishedArticleFactory()
+
+    for url in [reverse("articles:home"), article.get_absolute_url(), reverse("admin:login")]:
+        policy = client.get(url)["Permissions-Policy"]
+        features = dict(part.strip().split("=") for part in policy.split(","))
+        for feature in ["camera", "microphone", "geolocation", "payment", "usb"]:
+            assert features[feature] == "()", (url, feature)
+
+
+@pytest.mark.django_db
+def test_pages_are_compressed_and_padded_against_breach(client):
+    article = PublishedArticleFactory(body="<p>" + "Un long article. " * 200 + "</p>")
+
+    first = client.get(article.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip")
+    second = client.get(article.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip")
+
+    assert first["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in first["Vary"]
+    assert "Un long article." in gzip.decompress(first.content).decode()
+    # Django's mitigation of BREACH: each compressed page is padded with random bytes, so its
+    # length says nothing about what it holds.
+    assert first.content[:10] == second.content[:10]
+    assert first.content != second.content
+
+
+@pytest.mark.django_db
+def test_photos_are_not_compressed_again(client, media_root):
+    (media_root / "articles" / "photo.jpg").write_bytes(b"\xff\xd8" + b"x" * 5000)
+
+    response = client.get("/media/articles/photo.jpg", HTTP_ACCEPT_ENCODING="gzip")
+
+    assert "Content-Encoding" not in response
+
+
+@pytest.mark.django_db
+def test_the_lead_photo_is_fetched_first():
+    from tests.articles.reader import reader_client
+
+    article = PublishedArticleFactory(with_image=True)
+
+    page = reader_client().get(article.get_absolute_url()).content.decode()
+
+    (lead,) = re.findall(r"<img [^>]*>", page.split('class="article__figure"', 1)[1])[:1]
+    assert 'fetchpriority="high"' in lead
+    assert 'loading="lazy"' not in lead

@@ -137,3 +137,28 @@ def test_the_benchmark_settings_route_the_floor_and_take_the_captcha_test_answer
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1].split() == ["True", "True", "routed"]
+
+
+LOG_A_404_AND_A_RECORD_OF_OUR_OWN = """
+import logging
+from django.test import Client
+Client().get("/media/nulle-part.jpg")
+logging.getLogger("comments").warning("un enregistrement de l'application")
+"""
+
+
+@pytest.mark.parametrize("debug", ["true", "false"])
+def test_each_log_record_is_written_once(debug):
+    result = run_manage(
+        "shell",
+        "-c",
+        LOG_A_404_AND_A_RECORD_OF_OUR_OWN,
+        DEBUG=debug,
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="testserver",
+    )
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert len([line for line in lines if "Not Found: /media/nulle-part.jpg" in line]) == 1
+    assert len([line for line in lines if "un enregistrement de l'application" in line]) == 1
