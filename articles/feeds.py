@@ -92,7 +92,6 @@ class LatestArticlesFeed(Feed):
         # methods can build absolute URLs without sharing state between threads.
         feed = copy.copy(self)
         feed.request = request
-        feed._photos = {}
         return super(LatestArticlesFeed, feed).get_feed(obj, request)
 
     def title(self, obj=None):
@@ -110,7 +109,9 @@ class LatestArticlesFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj=None):
-        return self.articles(obj).for_listing().prefetch_related("tags")[: self.limit]
+        articles = list(self.articles(obj).for_listing().prefetch_related("tags")[: self.limit])
+        self._photos = Article.syndicated_photos(articles)
+        return articles
 
     def item_title(self, item):
         return item.title
@@ -138,18 +139,15 @@ class LatestArticlesFeed(Feed):
             return item.get_absolute_url()
 
     def photo(self, item):
-        # Read once per entry: the enclosure and media:content describe the same file.
-        if item.pk not in self._photos:
-            photo = item.syndicated_photo()
-            if photo is not None:
-                photo = {
-                    **photo,
-                    "url": self.request.build_absolute_uri(photo["url"]),
-                    "caption": item.image_caption,
-                    "credit": item.image_credit,
-                }
-            self._photos[item.pk] = photo
-        return self._photos[item.pk]
+        photo = self._photos.get(item.pk)
+        if photo is None:
+            return None
+        return {
+            **photo,
+            "url": self.request.build_absolute_uri(photo["url"]),
+            "caption": item.image_caption,
+            "credit": item.image_credit,
+        }
 
     def item_enclosures(self, item):
         photo = self.photo(item)

@@ -730,6 +730,30 @@ class Article(models.Model):
             "type": "image/jpeg",
         }
 
+    @classmethod
+    def syndicated_photos(cls, articles):
+        """{article id: syndicated_photo()} for a list of articles, from the cache under each
+        article's saved state: a feed reads every photo's rendition once per edit, not on
+        every request."""
+        keys = {
+            article.pk: f"articles:syndicated-photo:{article.pk}:{article.version_token}"
+            for article in articles
+            if article.image
+        }
+        cached = cache.get_many(list(keys.values()))
+        photos, fresh = {}, {}
+        for article in articles:
+            key = keys.get(article.pk)
+            if key is None:
+                continue
+            if key not in cached:
+                # False, not None: a photo that cannot be read is remembered too.
+                fresh[key] = cached[key] = article.syndicated_photo() or False
+            photos[article.pk] = cached[key] or None
+        if fresh:
+            cache.set_many(fresh, timeout=24 * 60 * 60)
+        return photos
+
     def renditions(self):
         """Every rendition of the image, for warming the cache after an upload."""
         if not self.image or not self.image_width:

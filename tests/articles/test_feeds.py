@@ -1,6 +1,7 @@
 import datetime
 import xml.etree.ElementTree as ET
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 
 import feedparser
 import pytest
@@ -206,3 +207,24 @@ def test_photos_in_feeds_cost_no_query(illustrated, django_assert_max_num_querie
 
     with django_assert_max_num_queries(2):
         reader_client().get(reverse("feed_rss"))
+
+
+def test_a_feed_reads_each_photo_once_per_edit_not_on_every_request(illustrated, settings):
+    first = feedparser.parse(reader_client().get(reverse("feed_rss")).content)
+    href = first.entries[0].enclosures[0].href
+    rendition = Path(settings.MEDIA_ROOT) / href.removeprefix("http://testserver/media/")
+    aside = rendition.rename(rendition.with_suffix(".aside"))
+
+    # The file is not read again while the article is unchanged...
+    again = feedparser.parse(reader_client().get(reverse("feed_rss")).content)
+    # ...and is, once it has changed.
+    illustrated.title = "La rivière en crue, suite"
+    illustrated.save()
+    unreadable = feedparser.parse(reader_client().get(reverse("feed_rss")).content)
+    aside.rename(rendition)
+    illustrated.save()
+    edited = feedparser.parse(reader_client().get(reverse("feed_rss")).content)
+
+    assert again.entries[0].enclosures[0].href == href
+    assert unreadable.entries[0].enclosures == []
+    assert edited.entries[0].enclosures[0].href == href
