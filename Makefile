@@ -33,9 +33,11 @@ install: $(BIN)/.installed
 
 # Compiled catalogues are build output: made from the .po files with Babel, so no system
 # gettext is needed to run the site.
+# djangojs.po holds the admin's JavaScript words (the article editor's dialogs).
 compilemessages: install
-	@for po in locale/*/LC_MESSAGES/django.po; do \
-		$(BIN)/pybabel compile --statistics -D django -i $$po -o $${po%.po}.mo || exit 1; \
+	@for po in locale/*/LC_MESSAGES/django.po locale/*/LC_MESSAGES/djangojs.po; do \
+		domain=$$(basename $$po .po); \
+		$(BIN)/pybabel compile --statistics -D $$domain -i $$po -o $${po%.po}.mo || exit 1; \
 	done
 
 messages: install
@@ -44,6 +46,10 @@ messages: install
 	@# Fuzzy guesses are emptied first, so that msgen fills them with the English itself.
 	msgattrib --clear-fuzzy --empty --output-file=locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
 	msgen --output-file=locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
+	@# The admin's JavaScript: the article editor's modules (static/articles/editor/).
+	$(BIN)/python manage.py makemessages --domain djangojs --locale fr --locale en --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'staticfiles/*' --ignore 'tests/*' --ignore 'bench/*'
+	msgattrib --clear-fuzzy --empty --output-file=locale/en/LC_MESSAGES/djangojs.po locale/en/LC_MESSAGES/djangojs.po
+	msgen --output-file=locale/en/LC_MESSAGES/djangojs.po locale/en/LC_MESSAGES/djangojs.po
 	$(MAKE) compilemessages
 
 demo: compilemessages

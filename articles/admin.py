@@ -1,16 +1,19 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Q
+from django.http import JsonResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from . import embeds
 from .forms import ArticleAdminForm
 from .models import Article, ArticleStateError, AuthorProfile, Section
 
@@ -64,15 +67,15 @@ class ArticleAdmin(VersionAdmin):
         "comments_open",
         ("author", admin.RelatedOnlyFieldListFilter),
     ]
-    list_select_related = ["section", "author", "author__author_profile"]
+    list_select_related = ["section", "author", "author__author_profile", "photo"]
     search_fields = ["title", "standfirst", "body", "author__username", "author__last_name"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["author", "section"]
+    autocomplete_fields = ["author", "section", "photo"]
     readonly_fields = [
         "status",
         "page_link",
-        "image_preview",
+        "photo_preview",
         "view_count",
         "created_at",
         "updated_at",
@@ -89,7 +92,21 @@ class ArticleAdmin(VersionAdmin):
         (_("Content"), {"fields": ["title", "slug", "standfirst", "body"]}),
         (
             _("Image"),
-            {"fields": ["image", "image_preview", "image_alt", "image_caption", "image_credit"]},
+            {
+                "fields": [
+                    "photo",
+                    "new_photo",
+                    "photo_preview",
+                    "photo_alt",
+                    "photo_caption",
+                    "photo_credit",
+                ],
+                "description": _(
+                    "Choose the lead photo from the library, or upload a new one. The "
+                    "alternative text, caption and credit below replace the library's for this "
+                    "article only; for a new photo, they describe it in the library."
+                ),
+            },
         ),
         (
             _("Publishing"),
@@ -241,6 +258,7 @@ class ArticleAdmin(VersionAdmin):
         return super().recoverlist_view(request, extra_context)
 
     def save_model(self, request, obj, form, change):
+        form.save_new_photo(by=request.user)
         restoring = getattr(request, "restoring_version", None)
         if restoring is not None:
             super().save_model(request, obj, form, change)
@@ -259,11 +277,6 @@ class ArticleAdmin(VersionAdmin):
         if step is not None:
             note = form.cleaned_data.get("review_note", "") if step.asks_for_note else ""
             self.take_button_step(request, article, step, note)
-        if "image" in form.changed_data and article.image:
-            # Make every rendition now, so that the first reader does not wait for them.
-            transaction.on_commit(
-                lambda: [rendition.generate() for rendition in article.renditions()]
-            )
 
     def response_add(self, request, obj, post_url_continue=None):
         if "_workflow" in request.POST:
@@ -300,6 +313,38 @@ class ArticleAdmin(VersionAdmin):
         ]
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    # --- The editor's video dialog -------------------------------------------------------------
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "embed/",
+                self.admin_site.admin_view(require_GET(self.embed_view)),
+                name="{}_{}_embed".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def embed_view(self, request):
+        """Which video an address pasted in the body editor is (JSON, for
+        static/articles/editor/embeds.js): its provider, id and host, or why it cannot be shown,
+        with status 400. For those who write articles."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        try:
+            video = embeds.parse(request.GET.get("url", "")[:2000])
+        except embeds.NotAnEmbed as refusal:
+            return JsonResponse({"error": str(refusal.message)}, status=400)
+        return JsonResponse(
+            {
+                "provider": video.provider,
+                "id": video.video_id,
+                "host": video.host,
+                "label": video.label,
+            }
+        )
+
     # --- Columns ------------------------------------------------------------------------------
 
     @admin.display(description=_("status"), ordering="status")
@@ -312,22 +357,22 @@ class ArticleAdmin(VersionAdmin):
     def byline(self, article):
         return article.byline
 
-    @admin.display(description=_("image"))
+    @admin.display(description=_("photo"))
     def thumbnail(self, article):
-        if not article.image:
+        if article.photo is None:
             return ""
         return format_html(
-            '<img src="{}" width="80" height="50" alt="">', article.image_thumbnail.url
+            '<img src="{}" width="80" height="50" alt="">', article.photo.thumbnail.url
         )
 
-    @admin.display(description=_("image preview"))
-    def image_preview(self, article):
-        if not article.image:
-            return _("No image yet.")
+    @admin.display(description=_("photo preview"))
+    def photo_preview(self, article):
+        if article.photo is None:
+            return _("No photo yet.")
         return format_html(
             '<img src="{}" width="160" height="100" alt="{}">',
-            article.image_thumbnail.url,
-            article.image_alt,
+            article.photo.thumbnail.url,
+            article.photo_alt_text,
         )
 
     @admin.display(description=_("audit trail"))

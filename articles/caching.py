@@ -52,3 +52,21 @@ class ProcessCopies(dict):
             self.clear()
         self[key] = value
         return value
+
+
+# --- The photo library's generation ------------------------------------------------------------
+
+#: Replaced whenever a photo of the library changes (its file, description or credit): what
+#: shows photos (article bodies as readers and feeds get them, shared article pages) is stored
+#: under it, and a new token makes every such copy unreachable at once.
+PHOTO_GENERATION_KEY = "articles:photo-generation"
+
+
+def photo_generation():
+    """The photo library's current generation token."""
+    return version(PHOTO_GENERATION_KEY)
+
+
+def replace_photo_generation():
+    """A photo changed: every copy that shows photos becomes unreachable."""
+    replace_version(PHOTO_GENERATION_KEY)

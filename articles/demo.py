@@ -7,11 +7,14 @@ taken it, backdated. Articles are looked up by slug, so a second run changes not
 
 import datetime
 import io
+import re
 
 import reversion
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
+
+from photos.models import Photo
 
 from .models import Article, AuthorProfile, Section
 
@@ -23,6 +26,81 @@ SECTIONS = [
 ]
 
 ARTICLES = [
+    {
+        "slug": "crues-de-novembre-la-vallee-en-images",
+        "title": "Crues de novembre : la vallée en images, et la digue qui a tenu",
+        "section": "environnement",
+        "standfirst": (
+            "Trois jours de pluie, une rivière sortie de son lit et une digue neuve mise à "
+            "l'épreuve. Nos photos, la vidéo du conseil municipal et les chiffres de la crue."
+        ),
+        # {photo:N} and {gallery:N,M,…} are the article's own photos below, once in the library.
+        "body": (
+            "<p>Dimanche soir, la rivière est montée de deux mètres en six heures. Au petit "
+            "matin, les berges du bourg étaient sous l'eau, mais la digue achevée au printemps "
+            "a tenu.</p>"
+            '<figure data-photo="{photo:0}" data-width="full"></figure>'
+            "<p>Les pompiers ont évacué onze maisons du quartier bas. Aucun blessé n'est à "
+            "déplorer.</p>"
+            '<figure data-pullquote="" data-quote="Sans la digue, l\'eau serait entrée dans '
+            'la grand-rue." data-source="L\'adjointe aux travaux"></figure>'
+            "<h2>Le jour d'après</h2>"
+            "<p>Lundi, les habitants ont commencé à nettoyer caves et jardins.</p>"
+            '<figure data-photo="{photo:1}" data-width="text" '
+            'data-credit="Photo d\'une lectrice, Martine R."></figure>'
+            '<figure data-gallery="{gallery:2,3,4}"></figure>'
+            "<h2>Ce que dit le conseil municipal</h2>"
+            "<p>Le maire a présenté le bilan de la crue en séance publique mardi soir.</p>"
+            '<figure data-embed="youtube" data-embed-id="aqz-KE-bpKQ" '
+            'data-embed-title="Séance du conseil municipal : le bilan de la crue"></figure>'
+            "<h2>Les chiffres de la crue</h2>"
+            "<table><tbody>"
+            "<tr><th><p>Relevé</p></th><th><p>Hauteur</p></th><th><p>Heure</p></th></tr>"
+            "<tr><td><p>Pont du Moulin</p></td><td><p>3,12 m</p></td><td><p>4 h 10</p></td></tr>"
+            "<tr><td><p>Passerelle</p></td><td><p>2,87 m</p></td><td><p>5 h 40</p></td></tr>"
+            "<tr><td><p>Station amont</p></td><td><p>3,45 m</p></td><td><p>2 h 30</p></td></tr>"
+            "</tbody></table>"
+        ),
+        "photos": [
+            {
+                "alt_text": "La rivière en crue recouvrant les berges, vue depuis le pont",
+                "caption": "La rivière au plus haut, lundi à l'aube, depuis le pont du Moulin.",
+                "credit": "Claire Mercier",
+                "colours": ((70, 90, 110), (120, 110, 80)),
+            },
+            {
+                "alt_text": "Des habitants en bottes nettoient une cave avec des raclettes",
+                "caption": "Le grand nettoyage, rue Basse.",
+                "credit": "Claire Mercier",
+                "colours": ((150, 140, 120), (90, 70, 50)),
+            },
+            {
+                "alt_text": "La digue neuve, l'eau arrivant à un mètre de son sommet",
+                "caption": "La digue, à un mètre du débordement.",
+                "credit": "Hugo Lambert",
+                "colours": ((60, 110, 140), (110, 130, 90)),
+            },
+            {
+                "alt_text": "Un champ inondé où ne dépassent que les piquets d'une clôture",
+                "caption": "Les prés de la Varenne, sous l'eau.",
+                "credit": "Hugo Lambert",
+                "colours": ((140, 170, 190), (80, 120, 140)),
+            },
+            {
+                "alt_text": "Des pompiers dans un canot pneumatique devant une maison",
+                "caption": "L'évacuation du quartier bas, dimanche soir.",
+                "credit": "SDIS / L'Écho du Val",
+                "colours": ((40, 40, 70), (200, 90, 40)),
+            },
+        ],
+        "image_alt": "La digue du bourg sous un ciel chargé, la rivière haute à ses pieds",
+        "image_caption": "La digue achevée au printemps a tenu.",
+        "image_credit": "Claire Mercier",
+        "colours": ((80, 100, 120), (160, 150, 110)),
+        "tags": ["crue", "rivière", "climat"],
+        "age": datetime.timedelta(minutes=90),
+        "view_count": 2048,
+    },
     {
         "slug": "la-passerelle-du-moulin-rouvre-apres-deux-ans-de-travaux",
         "title": "La passerelle du Moulin rouvre après deux ans de travaux",
@@ -246,6 +324,39 @@ def build(*, accounts, stdout):
     stdout.write(f"Articles: {created} created, {len(ARTICLES) - created} already there.")
 
 
+def library_photo(name, colours, *, alt_text, caption, credit, by):
+    """A photo drawn for the demo, added to the library as a journalist's upload would be, its
+    renditions made now rather than on the first page view."""
+    filename = f"{name[:40]}.jpg"
+    photo = Photo(alt_text=alt_text, caption=caption, credit=credit, uploaded_by=by)
+    # A named file, so that Django records the photo's width and height on assignment.
+    photo.image.save(filename, ContentFile(draw_image(*colours), name=filename), save=False)
+    photo.save()
+    for rendition in photo.renditions():
+        rendition.generate()
+    return photo
+
+
+def with_photos(data, author):
+    """The article's body, its {photo:N} and {gallery:N,…} naming its photos in the library."""
+    photos = [
+        library_photo(
+            f"{data['slug'][:30]}-{number}",
+            spec["colours"],
+            alt_text=spec["alt_text"],
+            caption=spec["caption"],
+            credit=spec["credit"],
+            by=author,
+        ).pk
+        for number, spec in enumerate(data.get("photos", []))
+    ]
+
+    def photo_ids(match):
+        return ",".join(str(photos[int(n)]) for n in match.group(1).split(","))
+
+    return re.sub(r"\{(?:photo|gallery):([0-9,]+)\}", photo_ids, data["body"])
+
+
 def write(data, sections, accounts, now):
     """Write one article the way the newsroom would have: its author creates it and submits it,
     then the editor publishes it (with an age), schedules it (`scheduled_in`) or sends it back
@@ -264,17 +375,19 @@ def write(data, sections, accounts, now):
         title=data["title"],
         slug=data["slug"],
         standfirst=data["standfirst"],
-        body=data["body"],
+        body=with_photos(data, author),
         section=sections[data["section"]],
         author=author,
-        image_alt=data.get("image_alt", ""),
-        image_caption=data.get("image_caption", ""),
-        image_credit=data.get("image_credit", ""),
     )
     if "colours" in data:
-        name = f"{data['slug'][:40]}.jpg"
-        # A named file, so that Django records the image's width and height on assignment.
-        article.image.save(name, ContentFile(draw_image(*data["colours"]), name=name), save=False)
+        article.photo = library_photo(
+            data["slug"],
+            data["colours"],
+            alt_text=data["image_alt"],
+            caption=data.get("image_caption", ""),
+            credit=data.get("image_credit", ""),
+            by=author,
+        )
     # One revision for the text and its tags, dated with the creation.
     with reversion.create_revision():
         article.take_step("create", by=author, when=end - datetime.timedelta(hours=3))
@@ -288,8 +401,5 @@ def write(data, sections, accounts, now):
         # A date still to come makes it a scheduling.
         article.take_step("publish", by=editor, at=published_at, when=end)
 
-    # Make the renditions now rather than on the first page view.
-    for rendition in article.renditions():
-        rendition.generate()
     if data.get("view_count"):
         Article.objects.filter(pk=article.pk).update(view_count=data["view_count"])

@@ -4,12 +4,15 @@ The feeds live at language-neutral URLs (see `seo_urls.py`), in the newsroom's o
 each entry links to its article in the article's language. Every entry carries its photo (an RSS
 `enclosure` or Atom `enclosure` link, and Media RSS's `media:content` with its caption and
 credit), and the channel the newsroom's logo, as news aggregators and feed readers expect.
+Each entry also carries the article's text (RSS `content:encoded`, Atom `content`), as
+articles.body writes it for feeds: every address absolute, and videos as links to their pages.
 """
 
 import copy
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.urls import reverse
@@ -17,9 +20,15 @@ from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
+from photos.models import Photo
+
+from . import body, caching
 from .models import Article, Section
 
 MEDIA_RSS = "http://search.yahoo.com/mrss/"
+CONTENT_MODULE = "http://purl.org/rss/1.0/modules/content/"
+#: Names the shape of what LatestArticlesFeed.contents() stores: change it with the shape.
+FEED_BODY_KEY_PREFIX = "articles:feed-body:v1"
 
 
 class MediaFeedMixin:
@@ -53,7 +62,16 @@ class MediaFeedMixin:
 
 class NewsRssFeed(MediaFeedMixin, Rss201rev2Feed):
     def rss_attributes(self):
-        return {**super().rss_attributes(), "xmlns:media": MEDIA_RSS}
+        return {
+            **super().rss_attributes(),
+            "xmlns:media": MEDIA_RSS,
+            "xmlns:content": CONTENT_MODULE,
+        }
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content:encoded", item["content"])
 
     def root_attributes(self):
         # RSS declares its namespaces on <rss> (rss_attributes), not on <channel>.
@@ -73,6 +91,11 @@ class NewsRssFeed(MediaFeedMixin, Rss201rev2Feed):
 
 
 class NewsAtomFeed(MediaFeedMixin, Atom1Feed):
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content", item["content"], {"type": "html"})
+
     def add_root_elements(self, handler):
         super().add_root_elements(handler)
         logo = self.feed.get("logo")
@@ -111,7 +134,41 @@ class LatestArticlesFeed(Feed):
     def items(self, obj=None):
         articles = list(self.articles(obj).for_listing().prefetch_related("tags")[: self.limit])
         self._photos = Article.syndicated_photos(articles)
+        self._contents = self.contents(articles)
         return articles
+
+    def contents(self, articles):
+        """{article id: its text as feeds carry it} (articles.body.render_for_feed, in the
+        article's language), from the cache under each article's saved state, the photo
+        library's generation and the article's address; the photos of those missing from the
+        cache are fetched in one query."""
+        generation = caching.photo_generation()
+        links, keys = {}, {}
+        for article in articles:
+            links[article.pk] = self.request.build_absolute_uri(self.item_link(article))
+            keys[article.pk] = ":".join(
+                [
+                    FEED_BODY_KEY_PREFIX,
+                    str(article.pk),
+                    article.version_token,
+                    generation,
+                    links[article.pk],
+                ]
+            )
+        contents = cache.get_many(list(keys.values()))
+        missing = [article for article in articles if keys[article.pk] not in contents]
+        if missing:
+            ids = {pk for article in missing for pk in body.photo_ids(article.body)}
+            photos = Photo.objects.in_bulk(ids) if ids else {}
+            fresh = {}
+            for article in missing:
+                with translation.override(article.language):
+                    fresh[keys[article.pk]] = str(
+                        body.render_for_feed(article.body, photos, links[article.pk])
+                    )
+            cache.set_many(fresh, timeout=24 * 60 * 60)
+            contents.update(fresh)
+        return {pk: contents[key] for pk, key in keys.items()}
 
     def item_title(self, item):
         return item.title
@@ -145,8 +202,8 @@ class LatestArticlesFeed(Feed):
         return {
             **photo,
             "url": self.request.build_absolute_uri(photo["url"]),
-            "caption": item.image_caption,
-            "credit": item.image_credit,
+            "caption": item.photo_caption_text,
+            "credit": item.photo_credit_text,
         }
 
     def item_enclosures(self, item):
@@ -156,7 +213,7 @@ class LatestArticlesFeed(Feed):
         return [Enclosure(photo["url"], str(photo["length"]), photo["type"])]
 
     def item_extra_kwargs(self, item):
-        return {"photo": self.photo(item)}
+        return {"photo": self.photo(item), "content": self._contents.get(item.pk)}
 
     def feed_extra_kwargs(self, obj):
         width, height = settings.NEWSROOM_LOGO_SIZE

@@ -9,18 +9,24 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from .images import ArticleImageField
+from photos.images import PhotoUploadField
+from photos.models import Photo
+
 from .models import Article
 
 
 class ArticleAdminForm(forms.ModelForm):
-    """The journalist's form: the photo is checked and cleaned before it is stored."""
+    """The journalist's form. The lead photo is chosen from the library, or uploaded here: it
+    then joins the library, checked and cleaned, described by the fields below it."""
 
-    image = ArticleImageField(
-        label=_("image"),
+    new_photo = PhotoUploadField(
+        label=_("Or upload a new photo"),
         required=False,
         widget=AdminFileWidget,
-        help_text=_("A photo in JPEG, PNG or WebP. Its location and camera data are removed."),
+        help_text=_(
+            "JPEG, PNG or WebP. Its location and camera data are removed, and it joins the "
+            "photo library with the description below."
+        ),
     )
     # The saved state the form was filled from (see Article.version_token). A post without it is
     # not checked: the check protects people from each other, it is not a permission.
@@ -39,10 +45,10 @@ class ArticleAdminForm(forms.ModelForm):
             "slug",
             "standfirst",
             "body",
-            "image",
-            "image_alt",
-            "image_caption",
-            "image_credit",
+            "photo",
+            "photo_alt",
+            "photo_caption",
+            "photo_credit",
             "section",
             "author",
             "tags",
@@ -58,10 +64,37 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        if cleaned_data.get("new_photo") and not cleaned_data.get("photo_alt", "").strip():
+            self.add_error(
+                "photo_alt",
+                _(
+                    "Describe the new photo for readers who cannot see it: a photo needs "
+                    "alternative text."
+                ),
+            )
         token = cleaned_data.get("version_token")
         if token and self.instance.pk and token != self.instance.version_token:
             raise ValidationError(self.conflict_message(token), code="edit_conflict")
         return cleaned_data
+
+    def save_new_photo(self, by):
+        """The uploaded photo, added to the library with the description typed under it, as
+        the article's lead photo; its description is the library's, not an override."""
+        upload = self.cleaned_data.get("new_photo")
+        if not upload:
+            return None
+        article = self.instance
+        photo = Photo.objects.create(
+            image=upload,
+            alt_text=article.photo_alt,
+            caption=article.photo_caption,
+            credit=article.photo_credit,
+            uploaded_by=by,
+        )
+        photo.make_renditions_on_commit()
+        article.photo = photo
+        article.photo_alt = article.photo_caption = article.photo_credit = ""
+        return photo
 
     def conflict_message(self, token):
         article = self.instance

@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce
 TABLE = "articles_article"
 FTS_TABLE = "articles_article_search"
 #: The searched columns, in the order of the FTS5 index and of their ranking weights.
-COLUMNS = ("title", "standfirst", "body_text", "image_caption")
+COLUMNS = ("title", "standfirst", "body_text", "captions")
 #: How much a match in each column counts (bm25 on SQLite; A–D weights on PostgreSQL).
 WEIGHTS = (10.0, 4.0, 1.0, 2.0)
 POSTGRES_WEIGHTS = ("A", "B", "C", "B")

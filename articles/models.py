@@ -3,8 +3,9 @@ import datetime
 import reversion
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -14,11 +15,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from django_prose_editor.fields import ProseEditorField
-from imagekit.models import ImageSpecField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
-from . import fulltext, specs
+from photos import specs
+from photos.models import Photo, PhotoUse
+
+from . import body, fulltext
 from .sanitize import EDITOR_EXTENSIONS, sanitize_html
 from .workflow import NEW, Step, declare
 
@@ -155,8 +158,16 @@ class ArticleQuerySet(models.QuerySet):
     # --- Reader pages: every list, feed, sitemap and search is built from these. ---
 
     def for_listing(self):
-        """What an article card shows (section, byline), fetched in the same query."""
-        return self.select_related("section", "author__author_profile")
+        """What an article card shows (section, byline, lead photo), fetched in the same
+        query."""
+        return self.select_related("section", "author__author_profile", "photo")
+
+    def using_photo(self, photo):
+        """The articles that show `photo`, as its lead photo or in their text."""
+        uses = PhotoUse.objects.filter(
+            photo=photo, content_type=ContentType.objects.get_for_model(Article)
+        ).values("object_id")
+        return self.filter(pk__in=[int(use["object_id"]) for use in uses])
 
     def visible_to(self, user):
         """What `user` may open: published articles, plus every state for staff who edit them."""
@@ -264,23 +275,34 @@ class Article(models.Model):
         _("body"), blank=True, config={"extensions": EDITOR_EXTENSIONS}, sanitize=sanitize_html
     )
 
-    image = models.ImageField(
-        _("image"),
-        upload_to="articles/%Y/%m/",
+    # The lead photo, from the library; deleting a photo an article leads with is refused.
+    photo = models.ForeignKey(
+        Photo,
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        width_field="image_width",
-        height_field="image_height",
+        related_name="+",
+        verbose_name=_("photo"),
     )
-    image_width = models.PositiveIntegerField(_("image width"), null=True, editable=False)
-    image_height = models.PositiveIntegerField(_("image height"), null=True, editable=False)
-    image_alt = models.CharField(
-        _("image alternative text"),
+    # For this article only: empty means the library's own.
+    photo_alt = models.CharField(
+        _("alternative text for this article"),
         max_length=250,
         blank=True,
-        help_text=_("Describes the image for readers who cannot see it. Required with an image."),
+        help_text=_("Leave empty to use the library's."),
     )
-    image_caption = models.CharField(_("image caption"), max_length=300, blank=True)
-    image_credit = models.CharField(_("image credit"), max_length=150, blank=True)
+    photo_caption = models.CharField(
+        _("caption for this article"),
+        max_length=300,
+        blank=True,
+        help_text=_("Leave empty to use the library's."),
+    )
+    photo_credit = models.CharField(
+        _("credit for this article"),
+        max_length=150,
+        blank=True,
+        help_text=_("Leave empty to use the library's."),
+    )
 
     section = models.ForeignKey(
         Section, on_delete=models.PROTECT, related_name="articles", verbose_name=_("section")
@@ -322,11 +344,9 @@ class Article(models.Model):
     )
     # The body's words without markup, for search (articles.fulltext): kept by save().
     body_text = models.TextField(_("body text"), blank=True, editable=False)
-
-    #: The 1200×630 JPEG for Open Graph and Twitter cards (`article.image_social.url`).
-    image_social = ImageSpecField(source="image", spec=specs.SocialRendition)
-    #: The small crop shown in the admin.
-    image_thumbnail = ImageSpecField(source="image", spec=specs.ThumbnailRendition)
+    # The captions and credits of the article's photos as readers see them, for search: kept by
+    # record_photo_uses(), since they live in the library.
+    captions = models.TextField(_("captions"), blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -459,10 +479,6 @@ class Article(models.Model):
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="article_published_has_date",
             ),
-            models.CheckConstraint(
-                condition=Q(image="") | ~Q(image_alt=""),
-                name="article_image_has_alt",
-            ),
         ]
 
     def __str__(self):
@@ -472,7 +488,7 @@ class Article(models.Model):
         if not self.slug:
             self.slug = slugify(self.title)[:200]
         self.body = sanitize_html(self.body)
-        self.body_text = fulltext.plain_text(self.body)
+        self.body_text = body.search_text(self.body)
         if self.pk and not self._state.adding and kwargs.get("update_fields") is None:
             # The view count belongs to the readers: an editor's copy, loaded before the latest
             # views were counted, must not write its stale figure back.
@@ -485,18 +501,6 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
-
-    def clean(self):
-        super().clean()
-        if self.image and not self.image_alt.strip():
-            raise ValidationError(
-                {
-                    "image_alt": _(
-                        "Describe the image for readers who cannot see it: an image needs "
-                        "alternative text."
-                    )
-                }
-            )
 
     @property
     def is_published(self):
@@ -670,75 +674,36 @@ class Article(models.Model):
     def _workflow_status(self):
         return NEW if self._state.adding else self.status
 
-    # --- Renditions ---------------------------------------------------------------------------
+    # --- The lead photo --------------------------------------------------------------------
 
-    def _rendition_targets(self):
-        """Registered widths worth offering: those below the image's width, plus the first at or
-        above it (which, never upscaled, comes out at the image's own width)."""
-        smaller = [w for w in specs.RENDITION_WIDTHS if w < self.image_width]
-        larger = [w for w in specs.RENDITION_WIDTHS if w >= self.image_width][:1]
-        return smaller + larger
+    @property
+    def photo_alt_text(self):
+        return self.photo_alt or (self.photo.alt_text if self.photo else "")
 
-    @cached_property
+    @property
+    def photo_caption_text(self):
+        return self.photo_caption or (self.photo.caption if self.photo else "")
+
+    @property
+    def photo_credit_text(self):
+        return self.photo_credit or (self.photo.credit if self.photo else "")
+
+    @property
     def picture(self):
-        """Everything the responsive `<picture>` needs, or None without an image.
-
-        Sizes come from the stored dimensions, so a page never opens an image file to know them.
-        """
-        if not self.image or not self.image_width or not self.image_height:
+        """What the responsive `<picture>` of the lead photo needs, or None without one."""
+        if self.photo is None:
             return None
-        targets = self._rendition_targets()
-        sources = {}
-        for fmt in specs.RENDITION_FORMATS:
-            candidates = []
-            for target in targets:
-                width, _height = specs.rendition_size(self.image_width, self.image_height, target)
-                candidates.append(f"{specs.rendition(self.image, target, fmt).url} {width}w")
-            sources[fmt] = ", ".join(candidates)
-        default = min(targets, key=lambda target: abs(target - 800))
-        width, height = specs.rendition_size(self.image_width, self.image_height, default)
-        return {
-            "webp_srcset": sources["WEBP"],
-            "jpeg_srcset": sources["JPEG"],
-            "src": specs.rendition(self.image, default, "JPEG").url,
-            "width": width,
-            "height": height,
-            "sizes": specs.RENDITION_SIZES,
-        }
-
-    #: The width of the photo given to feed readers and aggregators.
-    SYNDICATED_WIDTH = 1200
-
-    def syndicated_photo(self):
-        """The photo as feeds carry it: the JPEG rendition closest to SYNDICATED_WIDTH, with
-        its address (relative to the site), size in pixels and bytes, and type. None without a
-        photo, or when its file cannot be read."""
-        if not self.image or not self.image_width or not self.image_height:
-            return None
-        width = min(self._rendition_targets(), key=lambda w: abs(w - self.SYNDICATED_WIDTH))
-        file = specs.rendition(self.image, width, "JPEG")
-        try:
-            length = file.size
-        except OSError:
-            return None
-        pixels = specs.rendition_size(self.image_width, self.image_height, width)
-        return {
-            "url": file.url,
-            "width": pixels[0],
-            "height": pixels[1],
-            "length": length,
-            "type": "image/jpeg",
-        }
+        return {**self.photo.picture, "sizes": specs.RENDITION_SIZES}
 
     @classmethod
     def syndicated_photos(cls, articles):
-        """{article id: syndicated_photo()} for a list of articles, from the cache under each
-        article's saved state: a feed reads every photo's rendition once per edit, not on
-        every request."""
+        """{article id: its lead photo as feeds carry it} for a list of articles, from the cache
+        under each photo's saved state: a feed reads every photo's rendition once, not on every
+        request."""
         keys = {
-            article.pk: f"articles:syndicated-photo:{article.pk}:{article.version_token}"
+            article.pk: f"articles:syndicated-photo:{article.photo_id}:{article.photo.updated_at}"
             for article in articles
-            if article.image
+            if article.photo is not None
         }
         cached = cache.get_many(list(keys.values()))
         photos, fresh = {}, {}
@@ -748,21 +713,33 @@ class Article(models.Model):
                 continue
             if key not in cached:
                 # False, not None: a photo that cannot be read is remembered too.
-                fresh[key] = cached[key] = article.syndicated_photo() or False
+                fresh[key] = cached[key] = article.photo.syndicated() or False
             photos[article.pk] = cached[key] or None
         if fresh:
             cache.set_many(fresh, timeout=24 * 60 * 60)
         return photos
 
-    def renditions(self):
-        """Every rendition of the image, for warming the cache after an upload."""
-        if not self.image or not self.image_width:
-            return []
-        files = [self.image_social, self.image_thumbnail]
-        for target in self._rendition_targets():
-            for fmt in specs.RENDITION_FORMATS:
-                files.append(specs.rendition(self.image, target, fmt))
-        return files
+    def photo_ids(self):
+        """Every library photo the article shows: its lead photo, then those in its text."""
+        ids = [self.photo_id] if self.photo_id else []
+        return ids + [pk for pk in body.photo_ids(self.body) if pk != self.photo_id]
+
+    def record_photo_uses(self):
+        """Tell the library which photos the article shows (so that it lists the article under
+        each, and refuses to delete them), and keep the captions readers see for search."""
+        ids = self.photo_ids()
+        PhotoUse.objects.record(self, ids)
+        photos = Photo.objects.in_bulk(ids)
+        # The lead photo as this article shows it; those in the text as the library describes
+        # them (what the text overrides is in body_text already).
+        parts = [self.photo_caption_text, self.photo_credit_text]
+        for pk in ids:
+            if pk != self.photo_id and pk in photos:
+                parts += [photos[pk].caption, photos[pk].credit]
+        captions = " ".join(part for part in parts if part)
+        if captions != self.captions:
+            Article.objects.filter(pk=self.pk).update(captions=captions)
+            self.captions = captions
 
     def record_view(self):
         """Add one view atomically in the database and return the new count."""

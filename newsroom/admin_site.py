@@ -12,7 +12,9 @@ class NewsroomAdminSite(admin.AdminSite):
 
     # django-prose-editor labels its dialogs (link, figure, list type…) through the page's
     # gettext(), which the admin fills from its own catalogue only: journalists writing in
-    # French got them in English.
+    # French got them in English. The newsroom's own editor extensions (static/articles/editor/)
+    # need no package here: Django always adds the project's catalogues (LOCALE_PATHS,
+    # locale/*/LC_MESSAGES/djangojs.po), last, so that their words win.
     javascript_catalog_packages = ["django.contrib.admin", "django_prose_editor"]
 
     def i18n_javascript(self, request, extra_context=None):

@@ -28,6 +28,9 @@ ROLES = {
             "articles.view_section",
             # The tags field suggests existing tags.
             "taggit.view_tag",
+            # They pick photos from the library and upload new ones.
+            "photos.view_photo",
+            "photos.add_photo",
         ],
     },
     "Editor": {
@@ -39,6 +42,8 @@ ROLES = {
             "articles.restore_article",
             *crud("section", "articles"),
             *crud("authorprofile", "articles"),
+            # The library: describe and delete photos (one in use cannot be deleted).
+            *crud("photo", "photos"),
             "articles.view_articleevent",
             *crud("tag", "taggit"),
             *crud("donationprompt", "donations"),

@@ -10,8 +10,10 @@ from articles import fulltext
 
 def fill_body_text(apps, schema_editor):
     Article = apps.get_model("articles", "Article")
-    for article in Article.objects.only("pk", "body").iterator(chunk_size=500):
-        Article.objects.filter(pk=article.pk).update(body_text=fulltext.plain_text(article.body))
+    for article in Article.objects.only("pk", "body", "image_caption").iterator(chunk_size=500):
+        Article.objects.filter(pk=article.pk).update(
+            body_text=fulltext.plain_text(article.body), captions=article.image_caption
+        )
 
 
 def install_search(apps, schema_editor):
@@ -71,6 +73,11 @@ class Migration(migrations.Migration):
             model_name='article',
             name='language',
             field=models.CharField(choices=[('fr', 'French'), ('en', 'English')], default='fr', help_text="The language the article is written in: screen readers pronounce it in that language, and search engines are told so, whatever the reader's interface language.", max_length=7, verbose_name='language'),
+        ),
+        migrations.AddField(
+            model_name='article',
+            name='captions',
+            field=models.TextField(blank=True, editable=False, verbose_name='captions'),
         ),
         migrations.RunPython(fill_body_text, migrations.RunPython.noop, elidable=False),
         # PostgreSQL: French stemming with accents ignored, in its own configuration.

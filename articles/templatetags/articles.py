@@ -6,6 +6,7 @@ from babel.core import get_global
 from django import template
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import QueryDict
 from django.templatetags.static import static
@@ -15,8 +16,10 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
-from articles import list_cache, page_cache, specs
+from articles import body, caching, list_cache, page_cache
 from articles.models import Article, Section
+from photos import specs
+from photos.models import Photo
 
 register = template.Library()
 
@@ -138,9 +141,9 @@ def og_locale(language):
 @register.simple_tag(takes_context=True)
 def social_image_url(context, article):
     """The absolute URL of the article's 1200×630 link-preview rendition, or "" without one."""
-    if not article.image:
+    if article.photo is None:
         return ""
-    return context["request"].build_absolute_uri(article.image_social.url)
+    return context["request"].build_absolute_uri(article.photo.social.url)
 
 
 @register.simple_tag
@@ -201,10 +204,77 @@ def article_json_ld(context, article):
         data["keywords"] = keywords
     if article.published_at:
         data["datePublished"] = iso_datetime(article.published_at)
-    if article.image:
-        data["image"] = [social_image_url(context, article)]
+    # Every photo the article shows, its lead photo first (as link previews show it).
+    images = [social_image_url(context, article)] if getattr(article, "photo", None) else []
+    lead_id = getattr(article, "photo_id", None)
+    images += [
+        request.build_absolute_uri(url)
+        for pk, url in body_media(article)["photos"]
+        if pk != lead_id
+    ]
+    if images:
+        data["image"] = images
     payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
     return format_html(
         '<script type="application/ld+json">{}</script>',
         mark_safe(payload.translate(_JSON_SCRIPT_ESCAPES)),  # noqa: S308 - escaped just above
     )
+
+
+# --- The article's text ------------------------------------------------------------------------
+
+# A shared article page shows the library's photos: it is current only while they are unchanged.
+page_cache.register_version_key(lambda article_id: caching.PHOTO_GENERATION_KEY)
+
+#: Names the shape of what body_media() stores: change it with the shape.
+BODY_KEY_PREFIX = "articles:body:v1"
+
+
+def body_media(article):
+    """The article's text as readers get it (articles.body.render), whether it shows videos,
+    and the address of each photo it shows (its largest JPEG rendition, for structured data).
+
+    What the text adds in words (a video's notice and links, a table's name) is in the
+    article's language, like the text around it, which carries that language's `lang`. Kept in
+    the cache under the article's saved state and the photo library's generation: a page that
+    is served again, whatever its photos, galleries and videos, runs no query for them. Making
+    the copy fetches every photo in one query.
+    """
+    key = ":".join(
+        [BODY_KEY_PREFIX, str(article.pk), article.version_token, caching.photo_generation()]
+    )
+    media = cache.get(key)
+    if media is None:
+        ids = body.photo_ids(article.body)
+        photos = Photo.objects.in_bulk(ids) if ids else {}
+        with translation.override(article.language):
+            html = body.render(article.body, photos)
+        media = {
+            "html": html,
+            "has_videos": bool(body.embeds_in(article.body)),
+            "photos": [
+                (pk, photos[pk].rendition(photos[pk].rendition_widths()[-1]).url)
+                for pk in ids
+                if pk in photos
+            ],
+        }
+        cache.set(key, media, timeout=24 * 60 * 60)
+    return media
+
+
+@register.simple_tag
+def article_body(article):
+    """The article's text, with its photos, galleries, videos, pull quotes and tables (see
+    articles.body), and the script of the videos' play buttons when it shows any."""
+    media = body_media(article)
+    if not media["has_videos"]:
+        return media["html"]
+    # The script's address is not kept with the text: it changes with each deployment.
+    return format_html('{}<script src="{}" defer></script>', media["html"], static("js/embeds.js"))
+
+
+@register.simple_tag
+def photo_generation():
+    """The photo library's generation, for the key of a fragment cache that shows photos:
+    `{% photo_generation as photos %}{% cache 600 name article.pk photos %}`."""
+    return caching.photo_generation()

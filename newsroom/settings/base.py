@@ -12,6 +12,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -63,6 +65,7 @@ INSTALLED_APPS = [
     "reversion",
     "taggit",
     # The newsroom's own apps (README, "Architecture"); `newsroom/` itself is configuration.
+    "photos",
     "articles",
     "comments",
     "donations",
@@ -252,18 +255,17 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# The browser features the site never uses, denied to it and to anything it embeds.
+# The browser features the site never uses, denied to it and to anything it embeds. Those a
+# video player needs are given to the players alone (EMBED_PLAYER_FEATURES, below).
 PERMISSIONS_POLICY = {
     feature: []
     for feature in [
         "accelerometer",
         "ambient-light-sensor",
-        "autoplay",
         "bluetooth",
         "browsing-topics",
         "camera",
         "display-capture",
-        "encrypted-media",
         "geolocation",
         "gyroscope",
         "hid",
@@ -292,6 +294,7 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
+        # "frame-src": the video players articles show, and nothing else (EMBED_PLAYER_ORIGINS).
     },
 }
 
@@ -329,6 +332,47 @@ ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 
 TAGGIT_CASE_INSENSITIVE = True
 
+# The article editor's own extensions (static/articles/editor/): the module that defines each,
+# and the tags and attributes it writes. articles/sanitize.py keeps exactly these, and checks
+# every figure attribute's value.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("articles/editor/photos.js")],
+        "extensions": {
+            "Photo": html_tags(
+                ["figure"],
+                {"figure": ["data-photo", "data-width", "data-alt", "data-caption", "data-credit"]},
+            ),
+            "Gallery": html_tags(["figure"], {"figure": ["data-gallery"]}),
+        },
+    },
+    {
+        "js": [static_lazy("articles/editor/embeds.js")],
+        "extensions": {
+            "Embed": html_tags(
+                ["figure"],
+                {"figure": ["data-embed", "data-embed-id", "data-embed-host", "data-embed-title"]},
+            ),
+        },
+    },
+    {
+        "js": [static_lazy("articles/editor/pullquote.js")],
+        "extensions": {
+            "PullQuote": html_tags(
+                ["figure"], {"figure": ["data-pullquote", "data-quote", "data-source"]}
+            ),
+        },
+    },
+    {
+        "js": [static_lazy("articles/editor/table.js")],
+        "extensions": {
+            # Tiptap's table (TableRow, TableHeader and TableCell are the library's), without
+            # merged cells: no colspan or rowspan.
+            "SimpleTable": html_tags(["table", "thead", "tbody", "tr", "th", "td"]),
+        },
+    },
+]
+
 # --- comments -----------------------------------------------------------------------------------
 
 # A reader who writes slowly must not find their captcha expired (the library's default is 5).
@@ -362,6 +406,23 @@ DONATIONS_SNOOZE_DAYS = env.int("DONATIONS_SNOOZE_DAYS", default=14)
 # uploads are refused with a message, never decoded (a decompression bomb is refused here too).
 ARTICLES_IMAGE_MAX_BYTES = env.int("ARTICLES_IMAGE_MAX_BYTES", default=10 * 1024 * 1024)
 ARTICLES_IMAGE_MAX_PIXELS = env.int("ARTICLES_IMAGE_MAX_PIXELS", default=40_000_000)
+# The PeerTube instances whose videos journalists may embed in articles (host names,
+# comma-separated, e.g. video.example.org): a video from any other instance is refused.
+ARTICLES_PEERTUBE_HOSTS = env.list("ARTICLES_PEERTUBE_HOSTS", default=[])
+# The origins of the video players articles show (articles/embeds.py, which a test holds to
+# this list): a reader's press on play loads one in a frame. Only they may be framed, and only
+# they get what a player needs; the page itself must hold a feature to pass it on ("self").
+EMBED_PLAYER_ORIGINS = [
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+    "https://www.dailymotion.com",
+    *(f"https://{host.lower()}" for host in ARTICLES_PEERTUBE_HOSTS),
+]
+EMBED_PLAYER_FEATURES = ["autoplay", "encrypted-media", "fullscreen", "picture-in-picture"]
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"] = EMBED_PLAYER_ORIGINS
+PERMISSIONS_POLICY.update(
+    {feature: ["self", *EMBED_PLAYER_ORIGINS] for feature in EMBED_PLAYER_FEATURES}
+)
 
 # --- articles (reader) ---
 # How long a rendered article page is served to readers, with their own parts filled in, before

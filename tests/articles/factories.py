@@ -10,6 +10,7 @@ from factory.django import DjangoModelFactory
 
 from articles.models import Article, AuthorProfile, Section
 from staff import roles
+from tests.photos.factories import PhotoFactory
 
 
 class UserFactory(DjangoModelFactory):
@@ -91,15 +92,8 @@ class ArticleFactory(DjangoModelFactory):
     status = Article.Status.DRAFT
 
     class Params:
-        # `ArticleFactory(with_image=True)`: a real 1600×900 JPEG drawn by Pillow, with alt text.
-        with_image = factory.Trait(
-            image=factory.django.ImageField(
-                filename="photo.jpg", width=1600, height=900, color="teal", format="JPEG"
-            ),
-            image_alt="Une rivière au lever du jour",
-            image_caption="La rivière en amont du bourg.",
-            image_credit="Claire Mercier",
-        )
+        # `ArticleFactory(with_image=True)`: a lead photo from the library (tests/photos).
+        with_image = factory.Trait(photo=factory.SubFactory(PhotoFactory))
 
     @factory.post_generation
     def tags(self, create, extracted, **kwargs):

@@ -10,6 +10,7 @@ from PIL import Image
 from reversion.models import Version
 
 from articles.models import Article, ArticleEvent
+from photos.models import Photo
 from tests.articles.factories import (
     ArticleFactory,
     AuthorProfileFactory,
@@ -21,8 +22,8 @@ from tests.articles.factories import (
     SectionFactory,
 )
 from tests.comments.factories import ApprovedCommentFactory, PendingCommentFactory
-
-from .images import has_metadata, jpeg_bytes, png_bomb
+from tests.photos.factories import PhotoFactory
+from tests.photos.images import has_metadata, jpeg_bytes, png_bomb
 
 pytestmark = pytest.mark.django_db
 
@@ -49,9 +50,10 @@ def form_data(**overrides):
         "slug": "la-passerelle-rouvre",
         "standfirst": "Après deux ans de travaux.",
         "body": "<p>Samedi matin, une petite foule attendait.</p>",
-        "image_alt": "",
-        "image_caption": "",
-        "image_credit": "",
+        "photo": "",
+        "photo_alt": "",
+        "photo_caption": "",
+        "photo_credit": "",
         "section": SectionFactory().pk,
         "tags": "travaux, mobilité",
         "published_at_0": "",
@@ -187,15 +189,49 @@ def test_an_uploaded_photo_is_stored_upright_without_metadata(client, editor):
         "IMG_0042.JPG", jpeg_bytes(size=(400, 200), orientation=6, gps=True, camera=True)
     )
 
-    response = client.post(ADD, form_data(image=photo, image_alt="Une passerelle"))
+    response = client.post(
+        ADD,
+        form_data(
+            new_photo=photo,
+            photo_alt="Une passerelle",
+            photo_caption="La passerelle rouverte.",
+            photo_credit="Claire Mercier",
+        ),
+    )
 
     assert response.status_code == 302
     article = Article.objects.get()
-    assert article.image.name.endswith(".jpg")
-    assert (article.image_width, article.image_height) == (200, 400)
-    with Image.open(article.image.path) as stored:
-        assert stored.size == (200, 400)
-        assert not has_metadata(stored)
+    # The upload joins the library, described by the fields under it, and leads the article.
+    stored = article.photo
+    assert stored.image.name.endswith(".jpg")
+    assert (stored.width, stored.height) == (200, 400)
+    assert (stored.alt_text, stored.caption, stored.credit) == (
+        "Une passerelle",
+        "La passerelle rouverte.",
+        "Claire Mercier",
+    )
+    assert stored.uploaded_by == editor
+    assert (article.photo_alt, article.photo_caption, article.photo_credit) == ("", "", "")
+    assert stored.used_in() == [article]
+    with Image.open(stored.image.path) as file:
+        assert file.size == (200, 400)
+        assert not has_metadata(file)
+
+
+def test_a_photo_from_the_library_is_chosen_with_this_articles_own_caption(client, editor):
+    photo = PhotoFactory(caption="La légende de la photothèque")
+
+    response = client.post(
+        ADD, form_data(photo=photo.pk, photo_caption="Une légende pour cet article")
+    )
+
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.photo == photo
+    assert article.photo_caption_text == "Une légende pour cet article"
+    assert article.photo_alt_text == photo.alt_text
+    photo.refresh_from_db()
+    assert photo.caption == "La légende de la photothèque"
 
 
 @pytest.mark.parametrize(
@@ -224,7 +260,7 @@ def test_a_bad_upload_is_refused_with_a_clear_message_never_a_500(
 ):
     upload = SimpleUploadedFile(name, content)
 
-    response = client.post(ADD, form_data(image=upload, image_alt="Une photo"))
+    response = client.post(ADD, form_data(new_photo=upload, photo_alt="Une photo"))
 
     assert response.status_code == 200
     assert message in html.unescape(response.content.decode())
@@ -234,13 +270,14 @@ def test_a_bad_upload_is_refused_with_a_clear_message_never_a_500(
 def test_a_photo_without_alternative_text_is_refused(client, editor):
     photo = SimpleUploadedFile("photo.jpg", jpeg_bytes())
 
-    response = client.post(ADD, form_data(image=photo, image_alt=""))
+    response = client.post(ADD, form_data(new_photo=photo, photo_alt=""))
 
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["image_alt"] == [
-        "Décrivez l'image pour les lecteurs qui ne la voient pas : "
-        "une image a besoin d'un texte alternatif."
+    assert response.context["adminform"].form.errors["photo_alt"] == [
+        "Décrivez la nouvelle photo pour les lecteurs qui ne la voient pas : "
+        "une photo a besoin d'un texte alternatif."
     ]
+    assert not Photo.objects.exists()
 
 
 def test_the_change_form_previews_the_image_and_links_to_the_page(client, editor):
@@ -248,8 +285,8 @@ def test_the_change_form_previews_the_image_and_links_to_the_page(client, editor
 
     content = client.get(change_url(article)).content.decode()
 
-    assert f'src="{article.image_thumbnail.url}"' in content
-    assert article.image_thumbnail.url.startswith("/media/CACHE/images/")
+    assert f'src="{article.photo.thumbnail.url}"' in content
+    assert article.photo.thumbnail.url.startswith("/media/CACHE/images/")
     assert f'<a href="{article.get_absolute_url()}">Aperçu</a>' in content
 
 

@@ -1,10 +1,13 @@
 import datetime
+import re
 import xml.etree.ElementTree as ET
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import feedparser
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +18,7 @@ from tests.articles.factories import (
     SectionFactory,
     StaffUserFactory,
 )
+from tests.photos.factories import PhotoFactory
 
 from .reader import reader_client
 
@@ -146,10 +150,10 @@ def test_pages_advertise_their_feeds(articles):
 @pytest.fixture
 def illustrated():
     return PublishedArticleFactory(
-        with_image=True,
         title="La rivière en crue",
-        image_caption="Le pont submergé, samedi matin.",
-        image_credit="Photo Claire Mercier",
+        photo=PhotoFactory(
+            caption="Le pont submergé, samedi matin.", credit="Photo Claire Mercier"
+        ),
     )
 
 
@@ -166,7 +170,7 @@ def test_each_entry_carries_its_photo_with_caption_and_credit(illustrated, name)
     assert enclosure.href.startswith("http://testserver/media/CACHE/")
     assert enclosure.href.endswith(".jpg")
     assert enclosure.type == "image/jpeg"
-    photo = illustrated.syndicated_photo()
+    photo = illustrated.photo.syndicated()
     assert int(enclosure.length) == photo["length"] > 0
     (media,) = entry.media_content
     assert media["url"] == enclosure.href
@@ -209,22 +213,93 @@ def test_photos_in_feeds_cost_no_query(illustrated, django_assert_max_num_querie
         reader_client().get(reverse("feed_rss"))
 
 
-def test_a_feed_reads_each_photo_once_per_edit_not_on_every_request(illustrated, settings):
+def test_a_feed_reads_each_photo_once_per_change_not_on_every_request(illustrated, settings):
     first = feedparser.parse(reader_client().get(reverse("feed_rss")).content)
     href = first.entries[0].enclosures[0].href
     rendition = Path(settings.MEDIA_ROOT) / href.removeprefix("http://testserver/media/")
     aside = rendition.rename(rendition.with_suffix(".aside"))
 
-    # The file is not read again while the article is unchanged...
+    # The file is not read again while the photo is unchanged...
     again = feedparser.parse(reader_client().get(reverse("feed_rss")).content)
     # ...and is, once it has changed.
-    illustrated.title = "La rivière en crue, suite"
-    illustrated.save()
+    illustrated.photo.caption = "Le pont submergé, samedi à l'aube."
+    illustrated.photo.save()
     unreadable = feedparser.parse(reader_client().get(reverse("feed_rss")).content)
     aside.rename(rendition)
-    illustrated.save()
+    illustrated.photo.save()
     edited = feedparser.parse(reader_client().get(reverse("feed_rss")).content)
 
     assert again.entries[0].enclosures[0].href == href
     assert unreadable.entries[0].enclosures == []
     assert edited.entries[0].enclosures[0].href == href
+    assert edited.entries[0].content[0].value == "Le pont submergé, samedi à l'aube."
+
+
+# --- The article's text, as feed readers get it ---------------------------------------------
+
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
+
+
+@pytest.fixture
+def rich():
+    photo = PhotoFactory(image__width=400, image__height=300, alt_text="Le pont")
+    return PublishedArticleFactory(
+        slug="la-crue",
+        title="La crue",
+        body=(
+            '<p>Voir <a href="/rubrique/culture/">la rubrique</a>.</p>'
+            f'<figure data-photo="{photo.pk}" data-width="full"></figure>'
+            '<figure data-embed="youtube" data-embed-id="dQw4w9WgXcQ"'
+            ' data-embed-title="Le pont sous l\'eau"></figure>'
+        ),
+    )
+
+
+def entry_content(kind):
+    """The article's text in the feed's only entry, as the XML carries it."""
+    _response, feed = fetch(reverse(f"feed_{kind}"))
+    if kind == "rss":
+        return feed.find("channel/item").findtext(CONTENT)
+    content = feed.find(f"{ATOM}entry/{ATOM}content")
+    assert content.get("type") == "html"
+    return content.text
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_entries_carry_the_text_with_absolute_addresses_and_videos_as_links(rich, kind):
+    content = entry_content(kind)
+
+    assert '<a href="http://testserver/rubrique/culture/"' in content
+    assert re.search(r'<img src="http://testserver/media/CACHE/[^"]+\.jpg" width="400"', content)
+    assert 'alt="Le pont"' in content
+    assert (
+        '<p><a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ">'
+        "Le pont sous l&#x27;eau (vidéo sur YouTube)</a></p>"
+    ) in content
+    for absent in ("<button", "<iframe", "<script", "youtube-nocookie", 'src="/', 'href="/'):
+        assert absent not in content
+
+
+def test_feed_readers_read_the_text():
+    PublishedArticleFactory(body="<p>Premier paragraphe.</p><h2>Ensuite</h2>")
+
+    feed = feedparser.parse(reader_client().get(reverse("feed_atom")).content)
+
+    assert not feed.bozo, feed.bozo_exception
+    (content,) = feed.entries[0].content
+    assert content.type == "text/html"
+    assert content.value == "<p>Premier paragraphe.</p><h2>Ensuite</h2>"
+
+
+def test_the_texts_photos_cost_one_query_once_then_none(rich):
+    PublishedArticleFactory(body="<p>Sans photo.</p>")
+
+    with CaptureQueriesContext(connection) as first:
+        reader_client().get(reverse("feed_rss"))
+    photos = [query for query in first.captured_queries if 'FROM "photos_photo"' in query["sql"]]
+    with CaptureQueriesContext(connection) as again:
+        reader_client().get(reverse("feed_rss"))
+
+    assert len(photos) == 1
+    # The articles with section and byline, then their tags: as without photos.
+    assert len(again.captured_queries) <= 2

@@ -3,7 +3,6 @@ import datetime
 import pytest
 import reversion
 import time_machine
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -72,29 +71,7 @@ def test_the_database_refuses_a_published_article_without_a_date():
         ArticleFactory(status=Article.Status.PUBLISHED, published_at=None)
 
 
-def test_the_database_refuses_an_image_without_alt_text():
-    with pytest.raises(IntegrityError), transaction.atomic():
-        ArticleFactory(with_image=True, image_alt="")
-
-
 # --- Validation and save --------------------------------------------------------------------------
-
-
-def test_an_image_needs_alternative_text():
-    article = ArticleFactory.build(with_image=True, image_alt="  ")
-
-    with pytest.raises(ValidationError) as caught:
-        article.clean()
-
-    assert list(caught.value.message_dict) == ["image_alt"]
-
-
-def test_an_image_with_alternative_text_is_valid():
-    ArticleFactory.build(with_image=True, image_alt="Une rivière").clean()
-
-
-def test_no_image_needs_no_alternative_text():
-    ArticleFactory.build(image_alt="").clean()
 
 
 def test_the_slug_comes_from_the_title_when_empty():
@@ -102,13 +79,6 @@ def test_the_slug_comes_from_the_title_when_empty():
 
     assert article.slug == "fete-de-la-riviere-le-programme"
     assert article.get_absolute_url() == "/article/fete-de-la-riviere-le-programme/"
-
-
-def test_an_uploaded_image_records_its_size():
-    article = ArticleFactory(with_image=True)
-
-    article.refresh_from_db()
-    assert (article.image_width, article.image_height) == (1600, 900)
 
 
 # --- Authors --------------------------------------------------------------------------------------

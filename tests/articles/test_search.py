@@ -12,6 +12,7 @@ from tests.articles.factories import (
     PublishedArticleFactory,
     ScheduledArticleFactory,
 )
+from tests.photos.factories import PhotoFactory
 
 from .reader import reader_client
 
@@ -201,7 +202,7 @@ def drought():
             '<h2>Un tour d\'eau</h2><p>Voir <a href="https://example.org/charte">la charte</a>.'
             "</p><blockquote><p>Deux ans, c'est long.</p></blockquote><ul><li>31 fermes</li></ul>"
         ),
-        image_caption="Le lit de l'Arroux, à la fin de l'été.",
+        photo=PhotoFactory(caption="Le lit de l'Arroux, à la fin de l'été."),
     )
 
 

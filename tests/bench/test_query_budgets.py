@@ -17,6 +17,7 @@ from comments.models import forget_listing
 from tests.articles.factories import PublishedArticleFactory, SectionFactory, UserFactory
 from tests.comments.factories import ApprovedCommentFactory, PendingCommentFactory
 from tests.donations.factories import DonationPromptFactory
+from tests.photos.factories import PhotoFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +88,44 @@ def test_the_article_page_runs_the_same_queries_whatever_its_comments(comments):
     assert len(warm) == ARTICLE_QUERIES, listing(warm)
     assert len(statements(cold)) == ARTICLE_QUERIES_COMMENTS_COLD, listing(statements(cold))
     assert f"{comments} commentaire" in response.content.decode()
+
+
+def rich_body():
+    """Five photos, a gallery of three and two videos (articles/body.py)."""
+    photos = PhotoFactory.create_batch(8, image__width=400, image__height=300)
+    return (
+        "<p>Texte.</p>"
+        + "".join(
+            f'<figure data-photo="{photo.pk}" data-width="text"></figure>' for photo in photos[:5]
+        )
+        + f'<figure data-gallery="{",".join(str(photo.pk) for photo in photos[5:])}"></figure>'
+        + '<figure data-embed="youtube" data-embed-id="dQw4w9WgXcQ" data-embed-title="A"></figure>'
+        + '<figure data-embed="vimeo" data-embed-id="76979871" data-embed-title="B"></figure>'
+    )
+
+
+# The photos of the text are fetched with the page's first rendering, in one query, and kept with
+# the rendered text under the article's saved state and the photo library's generation.
+@pytest.mark.parametrize("media", [False, True])
+def test_the_article_page_runs_the_same_queries_whatever_its_photos_and_videos(media):
+    DonationPromptFactory()
+    article = PublishedArticleFactory(body=rich_body() if media else "<p>Texte.</p>")
+
+    with CaptureQueriesContext(connection) as first:
+        reader().get(article.get_absolute_url())
+    # Read at once: the next request empties the connection's log.
+    photo_queries = [sql for sql in statements(first) if 'FROM "photos_photo"' in sql]
+    warm, response = queries_of(reader(), article.get_absolute_url())
+    forget_listing(article.pk)  # as a moderator's decision does
+    with CaptureQueriesContext(connection) as cold:
+        reader().get(article.get_absolute_url())
+
+    assert len(warm) == ARTICLE_QUERIES, listing(warm)
+    assert len(statements(cold)) == ARTICLE_QUERIES_COMMENTS_COLD, listing(statements(cold))
+    assert len(photo_queries) == (1 if media else 0), listing(photo_queries)
+    page = response.content.decode()
+    assert page.count('<img src="/media/CACHE/') == (8 if media else 0)
+    assert page.count('class="embed__play"') == (2 if media else 0)
 
 
 @pytest.mark.parametrize("articles", [1, 30])

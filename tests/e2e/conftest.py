@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 
 from tests.articles.factories import PublishedArticleFactory, SectionFactory, StaffUserFactory
 from tests.donations.factories import DonationPromptFactory
+from tests.photos.factories import PhotoFactory
 
 from .steps import DESKTOP, DONATION_HOST, draw_photo
 
@@ -142,8 +143,10 @@ def article():
             "<p>Les deux piles ont dû être reprises en entier, et le tablier remplacé par un "
             "platelage de chêne local. Le coût final dépasse d'un tiers le budget voté.</p>"
         ),
-        image=ContentFile(draw_photo(), name="passerelle.jpg"),
-        image_caption="La passerelle vue depuis la rive gauche, au matin de la réouverture.",
-        image_credit="Claire Mercier",
-        image_alt="Une passerelle de bois au-dessus d'une rivière",
+        photo=PhotoFactory(
+            image=ContentFile(draw_photo(), name="passerelle.jpg"),
+            caption="La passerelle vue depuis la rive gauche, au matin de la réouverture.",
+            credit="Claire Mercier",
+            alt_text="Une passerelle de bois au-dessus d'une rivière",
+        ),
     )

@@ -47,10 +47,10 @@ def test_journalist_writes_and_submits_an_article_and_an_editor_publishes_it(
     expect(body.locator("p")).to_have_count(2)
 
     # The photo, with what readers will read about it.
-    desk.locator("#id_image").set_input_files(photo)
-    desk.get_by_label("Texte alternatif de l'image").fill("Le lavoir du bourg et son bassin")
-    desk.get_by_label("Légende de l'image").fill("Le lavoir, fermé au public depuis 2019.")
-    desk.get_by_label("Crédit de l'image").fill("Claire Mercier")
+    desk.locator("#id_new_photo").set_input_files(photo)
+    desk.get_by_label("Texte alternatif pour cet article").fill("Le lavoir du bourg et son bassin")
+    desk.get_by_label("Légende pour cet article").fill("Le lavoir, fermé au public depuis 2019.")
+    desk.get_by_label("Crédit pour cet article").fill("Claire Mercier")
     desk.locator("#id_section + .select2").click()
     desk.locator(".select2-search__field").fill("Vie")
     desk.locator(".select2-results__option", has_text="Vie locale").click()

@@ -39,8 +39,8 @@ def test_reader_sees_the_photo_caption_and_a_view_count_that_grows(
     open_article(page, live_server, article)
 
     figure = page.locator("article figure")
-    expect(figure.locator("img")).to_have_attribute("alt", article.image_alt)
-    expect(figure.locator("figcaption")).to_contain_text(article.image_caption)
+    expect(figure.locator("img")).to_have_attribute("alt", article.photo_alt_text)
+    expect(figure.locator("figcaption")).to_contain_text(article.photo_caption_text)
     expect(figure.locator("figcaption .credit")).to_have_text("Claire Mercier")
     # The caption sits under the photo, not beside or over it.
     image_box = figure.locator("img").bounding_box()

@@ -27,6 +27,14 @@ PRODUCTION_ENV = {
 }
 
 
+#: The players' origins, and nothing else, may be framed (articles/embeds.py).
+EMBED_PLAYERS = [
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+    "https://www.dailymotion.com",
+]
+
+
 def deploy_check(**overrides):
     env = PRODUCTION_ENV | overrides
     return run_manage("check", "--deploy", "--fail-level", "WARNING", **env)
@@ -170,6 +178,8 @@ def test_reader_pages_carry_the_hardening_headers_and_a_strict_policy(client, pr
             "base-uri": {"'self'"},
             "form-action": {"'self'"},
             "frame-ancestors": {"'none'"},
+            # The video players articles show, loaded when a reader presses play.
+            "frame-src": set(EMBED_PLAYERS),
         }
 
 
@@ -427,6 +437,45 @@ def test_every_page_denies_the_browser_features_the_site_never_uses(client):
         features = dict(part.strip().split("=") for part in policy.split(","))
         for feature in ["camera", "microphone", "geolocation", "payment", "usb"]:
             assert features[feature] == "()", (url, feature)
+
+
+@pytest.mark.django_db
+def test_only_the_video_players_may_be_framed_and_get_what_a_player_needs(client, settings):
+    article = PublishedArticleFactory()
+
+    for url in [article.get_absolute_url(), reverse("admin:login")]:
+        response = client.get(url)
+        assert parse_csp(response["Content-Security-Policy"])["frame-src"] == set(EMBED_PLAYERS)
+        policy = response["Permissions-Policy"]
+        features = dict(part.strip().split("=", 1) for part in policy.split(","))
+        for feature in ["autoplay", "encrypted-media", "fullscreen", "picture-in-picture"]:
+            allowed = features[feature].strip("()").split()
+            assert allowed == ["self", *(f'"{origin}"' for origin in EMBED_PLAYERS)], feature
+        denied = set(settings.PERMISSIONS_POLICY) - {
+            "autoplay",
+            "encrypted-media",
+            "fullscreen",
+            "picture-in-picture",
+        }
+        assert denied
+        for feature in denied:
+            assert features[feature] == "()", feature
+
+
+def test_the_newsrooms_peertube_instances_join_the_players():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['frame-src']); "
+        "print(s.PERMISSIONS_POLICY['autoplay'])",
+        DEBUG="true",
+        ARTICLES_PEERTUBE_HOSTS="video.example.org,Tube.Example.net",
+    )
+
+    assert result.returncode == 0, result.stderr
+    expected = [*EMBED_PLAYERS, "https://video.example.org", "https://tube.example.net"]
+    assert result.stdout.splitlines()[-2:] == [str(expected), str(["self", *expected])]
 
 
 @pytest.mark.django_db

@@ -22,6 +22,7 @@ from donations.models import DonationPrompt
 from tests.articles.factories import PublishedArticleFactory, SectionFactory
 from tests.comments.factories import ApprovedCommentFactory, PendingCommentFactory
 from tests.donations.factories import DonationPromptFactory
+from tests.photos.factories import PhotoFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,8 +46,9 @@ def build_newsroom():
     culture = SectionFactory(name="Culture", slug="culture")
     with_image = PublishedArticleFactory(
         section=sports,
-        image=SimpleUploadedFile("stade.jpg", jpeg_bytes()),
-        image_alt="Le stade sous la pluie",
+        photo=PhotoFactory(
+            image=SimpleUploadedFile("stade.jpg", jpeg_bytes()), alt_text="Le stade sous la pluie"
+        ),
     )
     with reversion.create_revision():
         with_image.title = "Le stade rénové"
@@ -63,7 +65,7 @@ def build_newsroom():
 
 def snapshot():
     """Everything the drill must find again, as plain values."""
-    article = Article.objects.exclude(image="").get()
+    article = Article.objects.exclude(photo=None).get()
     return {
         "articles": sorted(Article.objects.values_list("pk", "slug", "title", "section__slug")),
         "sections": sorted(Section.objects.values_list("pk", "slug")),
@@ -72,7 +74,11 @@ def snapshot():
         "prompt_sections": sorted(DonationPrompt.objects.values_list("name", "sections__slug")),
         "tags": sorted(article.tags.names()),
         "versions": Version.objects.get_for_object(article).count(),
-        "image": (article.image.name, Path(article.image.path).read_bytes()),
+        "photo": (
+            article.photo.image.name,
+            Path(article.photo.image.path).read_bytes(),
+            [str(used) for used in article.photo.used_in()],
+        ),
     }
 
 
@@ -138,7 +144,7 @@ def test_the_archive_is_private_timestamped_and_counted(media_root, tmp_path):
     assert manifest["counts"]["donations.donationprompt"] == 1
     assert manifest["media_files"] == 1
     assert [name for name in names if name.startswith("media/")] == [
-        f"media/{Article.objects.exclude(image='').get().image.name}"
+        f"media/{Article.objects.exclude(photo=None).get().photo.image.name}"
     ]
     assert f"Backup written to {archive}" in output
 

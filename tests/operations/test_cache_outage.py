@@ -15,6 +15,7 @@ from django.urls import reverse
 from PIL import Image
 
 from tests.articles.factories import PublishedArticleFactory
+from tests.photos.factories import PhotoFactory
 
 BASE_SETTINGS = Path(__file__).resolve().parents[2] / "newsroom" / "settings" / "base.py"
 REAL_REDIS = ("127.0.0.1", 6379)
@@ -46,8 +47,10 @@ def article(settings, tmp_path):
     Image.new("RGB", (40, 30), "olive").save(picture, "JPEG")
     return PublishedArticleFactory(
         title="La crue de la Loue",
-        image=SimpleUploadedFile("crue.jpg", picture.getvalue()),
-        image_alt="La rivière en crue",
+        photo=PhotoFactory(
+            image=SimpleUploadedFile("crue.jpg", picture.getvalue()),
+            alt_text="La rivière en crue",
+        ),
     )
 
 

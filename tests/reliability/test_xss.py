@@ -14,6 +14,7 @@ from donations.models import DonationClick
 from tests.articles.factories import PublishedArticleFactory, SectionFactory
 from tests.comments.helpers import comment_data
 from tests.donations.factories import DonationPromptFactory
+from tests.photos.factories import PhotoFactory
 
 from .inert import Page, hazards, load_vectors
 
@@ -61,11 +62,7 @@ def hostile_articles(client):
     section = SectionFactory(name="Société", slug="societe")
     first = PublishedArticleFactory(
         section=section,
-        with_image=True,
-        image__width=64,
-        image__height=48,
-        image__filename="photo.jpg",
-        image_alt="x",
+        photo=PhotoFactory(image__width=64, image__height=48, image__filename="photo.jpg"),
     )
     articles = []
     for number, vector in enumerate(VECTORS):
@@ -75,12 +72,11 @@ def hostile_articles(client):
             slug=f"hostile-{number}",
             standfirst=vector,
             body=f"<p>{vector}</p>{vector}",
-            image=first.image.name,
-            image_width=first.image_width,
-            image_height=first.image_height,
-            image_alt=vector[:250],
-            image_caption=vector[:300],
-            image_credit=vector[:150],
+            # The library's photo, described with the vector for this article.
+            photo=first.photo,
+            photo_alt=vector[:250],
+            photo_caption=vector[:300],
+            photo_credit=vector[:150],
             tags=[vector[:100]],
         )
         email = HOSTILE_EMAILS[number % len(HOSTILE_EMAILS)]

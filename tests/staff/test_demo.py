@@ -27,7 +27,7 @@ def test_demo_content_builds_a_newsroom(capsys):
     assert Article.objects.published().count() >= 4
     assert Article.objects.drafts().exists()
     assert Article.objects.scheduled().exists()
-    assert all(article.image for article in Article.objects.published())
+    assert all(article.photo for article in Article.objects.published())
     output = capsys.readouterr().out
     for account in DEMO_ACCOUNTS:
         assert f"{account.username} / {account.password}" in output

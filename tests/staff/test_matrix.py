@@ -9,6 +9,7 @@ import datetime
 
 import pytest
 import reversion
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
@@ -16,6 +17,7 @@ from taggit.models import Tag
 from articles.models import Article, Section
 from comments.models import Comment, ModerationPolicy
 from donations.models import DonationPrompt
+from photos.models import Photo
 from tests.articles.factories import (
     ArticleFactory,
     InReviewArticleFactory,
@@ -24,6 +26,8 @@ from tests.articles.factories import (
 )
 from tests.comments.factories import PendingCommentFactory
 from tests.donations.factories import DonationPromptFactory
+from tests.photos.factories import PhotoFactory
+from tests.photos.images import jpeg_bytes
 
 from .people import ROLES
 
@@ -52,9 +56,9 @@ def article_data(article, **overrides):
         "slug": article.slug,
         "standfirst": article.standfirst,
         "body": article.body,
-        "image_alt": "",
-        "image_caption": "",
-        "image_credit": "",
+        "photo_alt": "",
+        "photo_caption": "",
+        "photo_credit": "",
         "section": article.section_id,
         "author": article.author_id,
         "tags": "",
@@ -98,9 +102,9 @@ def add_article(client, me, colleague):
             "slug": "nouvel-article",
             "standfirst": "",
             "body": "<p>Texte.</p>",
-            "image_alt": "",
-            "image_caption": "",
-            "image_credit": "",
+            "photo_alt": "",
+            "photo_caption": "",
+            "photo_credit": "",
             "section": section.pk,
             "tags": "",
             "published_at_0": "",
@@ -369,6 +373,50 @@ def change_policy(client, me, colleague):
     return ModerationPolicy.load().max_links == 7
 
 
+def upload_photo(client, me, colleague):
+    client.post(
+        reverse("admin:photos_photo_add"),
+        {
+            "image": SimpleUploadedFile("halle.jpg", jpeg_bytes()),
+            "alt_text": "La halle un samedi matin",
+            "caption": "",
+            "credit": "",
+            "source": "",
+        },
+    )
+    return Photo.objects.filter(alt_text="La halle un samedi matin").exists()
+
+
+def pick_library_photo(client, me, colleague):
+    """The library's photos, as the article form's photo field searches them."""
+    photo = PhotoFactory(caption="Le marché du jeudi")
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "marché",
+            "app_label": "articles",
+            "model_name": "article",
+            "field_name": "photo",
+        },
+    )
+    return response.status_code == 200 and str(photo.pk) in response.content.decode()
+
+
+def describe_library_photo(client, me, colleague):
+    photo = PhotoFactory(caption="Avant")
+    client.post(
+        change_url(photo),
+        {"alt_text": photo.alt_text, "caption": "Après", "credit": "", "source": ""},
+    )
+    return reload(photo).caption == "Après"
+
+
+def delete_unused_photo(client, me, colleague):
+    photo = PhotoFactory()
+    client.post(delete_url(photo), {"post": "yes"})
+    return reload(photo) is None
+
+
 J, E, M, S = "journalist", "editor", "moderator", "superuser"
 
 #: (what is tried, the request, the roles it succeeds for)
@@ -394,6 +442,10 @@ MATRIX = [
     ("Delete an article", delete_article, {E, S}),
     ("Bulk delete articles", bulk_delete_articles, {E, S}),
     ("Restore an earlier revision", restore_revision, {E, S}),
+    ("Upload a photo to the library", upload_photo, {J, E, S}),
+    ("Pick a library photo for an article", pick_library_photo, {J, E, S}),
+    ("Change a library photo's description", describe_library_photo, {E, S}),
+    ("Delete an unused library photo", delete_unused_photo, {E, S}),
     ("Add a section", add_section, {E, S}),
     ("Add a tag", add_tag, {E, S}),
     ("Add a donation prompt", add_prompt, {E, S}),
@@ -422,7 +474,7 @@ def test_matrix(client, people, colleague, role, action, allowed):
 
 
 def matrix_markdown():
-    """The table for the README: `python -c "from tests.roles.test_matrix import …"`."""
+    """The table for the README: `python -c "from tests.staff.test_matrix import …"`."""
     names = {J: "Journalist", E: "Editor", M: "Moderator", S: "Superuser"}
     lines = [
         "| Action | " + " | ".join(names[r] for r in ROLES) + " |",

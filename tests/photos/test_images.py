@@ -7,14 +7,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploaded
 from django.forms import ValidationError
 from PIL import Image
 
-from articles.images import ArticleImageField
+from photos import specs
+from photos.images import PhotoUploadField
 from tests.articles.factories import ArticleFactory
 
+from .factories import PhotoFactory
 from .images import has_metadata, image_bytes, jpeg_bytes, png_bomb
 
 
 def clean(content, name="photo.jpg"):
-    return ArticleImageField(required=False).clean(SimpleUploadedFile(name, content))
+    return PhotoUploadField(required=False).clean(SimpleUploadedFile(name, content))
 
 
 def refusal(content, name="photo.jpg"):
@@ -107,7 +109,7 @@ def test_a_large_upload_streamed_to_disk_is_checked_the_same_way():
     upload.write(content)
     upload.seek(0)
 
-    cleaned = ArticleImageField().clean(upload)
+    cleaned = PhotoUploadField().clean(upload)
 
     assert Image.open(cleaned).size == (200, 400)
 
@@ -125,18 +127,16 @@ def test_an_accepted_photo_is_stored_upright_and_without_metadata():
 
 @pytest.mark.django_db
 def test_renditions_are_upright_and_stripped_even_when_the_original_is_not():
-    # Stored without the admin form (as an import would): the original keeps its EXIF.
-    article = ArticleFactory(image_alt="Une photo")
-    article.image.save(
-        "gps.jpg",
-        ContentFile(
+    # Stored without the upload form (as an import would): the original keeps its EXIF.
+    photo = PhotoFactory(
+        image=ContentFile(
             jpeg_bytes(size=(1000, 500), orientation=6, gps=True, camera=True), name="gps.jpg"
-        ),
+        )
     )
-    assert has_metadata(Image.open(article.image.path))
+    assert has_metadata(Image.open(photo.image.path))
 
-    social = Image.open(article.image_social.path)
-    rendition = Image.open(io.BytesIO(article.renditions()[2].file.read()))
+    social = Image.open(photo.social.path)
+    rendition = Image.open(io.BytesIO(photo.renditions()[2].file.read()))
 
     assert social.size == (1200, 630)
     assert rendition.format == "JPEG" or rendition.format == "WEBP"
@@ -146,10 +146,10 @@ def test_renditions_are_upright_and_stripped_even_when_the_original_is_not():
 
 
 @pytest.mark.django_db
-def test_the_picture_offers_webp_and_jpeg_at_each_width_with_sizes():
-    article = ArticleFactory(with_image=True)  # 1600 × 900
+def test_the_picture_offers_webp_and_jpeg_at_each_width():
+    photo = PhotoFactory()  # 1600 × 900
 
-    picture = article.picture
+    picture = photo.picture
 
     webp = picture["webp_srcset"].split(", ")
     jpeg = picture["jpeg_srcset"].split(", ")
@@ -159,17 +159,23 @@ def test_the_picture_offers_webp_and_jpeg_at_each_width_with_sizes():
     assert all(candidate.split()[0].endswith(".jpg") for candidate in jpeg)
     assert (picture["width"], picture["height"]) == (800, 450)
     assert picture["src"].endswith(".jpg")
-    with Image.open(article.image.storage.path(picture["src"].removeprefix("/media/"))) as image:
+    with Image.open(photo.image.storage.path(picture["src"].removeprefix("/media/"))) as image:
         assert image.size == (800, 450)
 
 
 @pytest.mark.django_db
-def test_a_small_photo_is_never_upscaled():
-    article = ArticleFactory(
-        image=SimpleUploadedFile("small.jpg", jpeg_bytes(size=(600, 300))), image_alt="Petite"
-    )
+def test_an_articles_lead_picture_is_its_photos_with_the_columns_sizes():
+    article = ArticleFactory(with_image=True)
 
-    picture = article.picture
+    assert article.picture == {**article.photo.picture, "sizes": specs.RENDITION_SIZES}
+    assert ArticleFactory().picture is None
+
+
+@pytest.mark.django_db
+def test_a_small_photo_is_never_upscaled():
+    photo = PhotoFactory(image=SimpleUploadedFile("small.jpg", jpeg_bytes(size=(600, 300))))
+
+    picture = photo.picture
 
     assert [c.split()[1] for c in picture["jpeg_srcset"].split(", ")] == ["480w", "600w"]
     assert (picture["width"], picture["height"]) == (600, 300)
@@ -177,18 +183,12 @@ def test_a_small_photo_is_never_upscaled():
 
 @pytest.mark.django_db
 def test_renditions_are_generated_once_and_reused():
-    article = ArticleFactory(with_image=True)
-    first = article.picture["src"]
-    path = article.image.storage.path(first.removeprefix("/media/"))
+    photo = PhotoFactory()
+    first = photo.picture["src"]
+    path = photo.image.storage.path(first.removeprefix("/media/"))
     made_at = os.stat(path).st_mtime_ns
 
-    again = type(article).objects.get(pk=article.pk).picture["src"]
+    again = type(photo).objects.get(pk=photo.pk).picture["src"]
 
     assert again == first
     assert os.stat(path).st_mtime_ns == made_at
-
-
-@pytest.mark.django_db
-def test_an_article_without_image_has_no_picture():
-    assert ArticleFactory().picture is None
-    assert ArticleFactory().renditions() == []

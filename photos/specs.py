@@ -1,4 +1,4 @@
-"""Image renditions of an article's photo, made by django-imagekit.
+"""Renditions of the library's photos, made by django-imagekit.
 
 Readers only ever get renditions: each one is re-encoded from the pixels, turned upright from the
 EXIF orientation first, and written without EXIF, GPS or camera data. A rendition is generated
@@ -21,7 +21,7 @@ QUALITY = {"WEBP": 80, "JPEG": 82}
 
 
 def rendition_id(width, fmt):
-    return f"articles:article:{width}:{fmt.lower()}"
+    return f"photos:photo:{width}:{fmt.lower()}"
 
 
 class Rendition(ImageSpec):

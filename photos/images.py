@@ -39,7 +39,7 @@ def max_pixels():
     return getattr(settings, "ARTICLES_IMAGE_MAX_PIXELS", DEFAULT_MAX_PIXELS)
 
 
-class ArticleImageField(forms.ImageField):
+class PhotoUploadField(forms.ImageField):
     """An image upload checked with Pillow and returned re-encoded, upright and metadata-free."""
 
     default_error_messages = {
