@@ -561,6 +561,30 @@ def test_an_editor_sees_the_history_and_restores_an_earlier_title(client, editor
     assert Version.objects.get_for_object(article).count() == 3
 
 
+def test_restoring_a_version_brings_back_its_photos_and_the_library_follows(client, editor):
+    first, second = PhotoFactory(caption="Le pont"), PhotoFactory(caption="La digue")
+    client.post(ADD, form_data(body=f'<p>Avant.</p><figure data-photo="{first.pk}"></figure>'))
+    article = Article.objects.get()
+    client.post(
+        change_url(article),
+        form_data(
+            body=f'<p>Après.</p><figure data-photo="{second.pk}"></figure>', author=editor.pk
+        ),
+    )
+    assert first.used_in() == []
+    oldest = Version.objects.get_for_object(article).last()
+    revision_url = reverse("admin:articles_article_revision", args=[article.pk, oldest.pk])
+
+    form = client.get(revision_url).context["adminform"].form
+    client.post(revision_url, form_data(body=form["body"].value(), author=editor.pk))
+
+    article.refresh_from_db()
+    assert f'data-photo="{first.pk}"' in article.body
+    assert first.used_in() == [article]
+    assert second.used_in() == []
+    assert "Le pont" in article.captions
+
+
 def test_the_article_editor_speaks_the_journalists_language(editor, client):
     """The editor's dialogs take their words from the admin's JavaScript catalogue."""
     catalogue = client.get(reverse("admin:jsi18n"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
