@@ -8,6 +8,22 @@ def _french_by_default(settings):
     settings.LANGUAGE_CODE = "fr"
 
 
+@pytest.fixture
+def english_newsroom(settings):
+    """A newsroom whose default language is English, as its admin then is.
+
+    The URL resolver remembers each language's prefix when it first reverses in it: with English
+    the default, English URLs have none. Forget that on both sides, or the next tests in this
+    process would get unprefixed English URLs."""
+    from django.urls import clear_url_caches
+
+    clear_url_caches()
+    settings.LANGUAGE_CODE = "en"
+    yield
+    settings.LANGUAGE_CODE = "fr"
+    clear_url_caches()
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """The cache outlives each test's database transaction: start every test without it, and

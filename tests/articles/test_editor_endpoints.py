@@ -235,8 +235,7 @@ def test_the_admin_gives_the_dialogs_their_french_words(client, journalist):
     assert "Ouvrir dans une nouvelle fen" in catalogue
 
 
-def test_the_english_admin_keeps_the_dialogs_english_words(client, journalist, settings):
-    settings.LANGUAGE_CODE = "en"
+def test_the_english_admin_keeps_the_dialogs_english_words(client, journalist, english_newsroom):
     with translation.override("en"):
         catalogue = client.get(reverse("admin:jsi18n")).content.decode()
 

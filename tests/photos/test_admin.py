@@ -273,9 +273,7 @@ def test_a_refused_upload_says_why_field_by_field_and_adds_nothing(
     assert not Photo.objects.exists()
 
 
-def test_the_refusals_speak_the_admins_language(client, journalist, settings):
-    settings.LANGUAGE_CODE = "en"
-
+def test_the_refusals_speak_the_admins_language(client, journalist, english_newsroom):
     response = upload(client, alt_text="")
 
     assert response.json() == {"errors": {"alt_text": ["This field is required."]}}
