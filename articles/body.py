@@ -296,8 +296,15 @@ class _Renderer:
 
     # --- Photos and galleries --------------------------------------------------------------
 
-    def _picture(self, photo, *, alt, sizes):
+    def _picture(self, photo, *, alt, sizes, widest=False):
         picture = photo.picture
+        width, height = picture["width"], picture["height"]
+        if widest:
+            # The width attribute caps the displayed width (site.css: img max-width): a
+            # full-width photo may grow to its widest rendition, never beyond.
+            width, height = specs.rendition_size(
+                photo.width, photo.height, max(photo.rendition_widths())
+            )
         if self.for_feed:
             # Feed readers take a plain image at an absolute address.
             return format_html(
@@ -318,12 +325,12 @@ class _Renderer:
             picture["src"],
             picture["jpeg_srcset"],
             sizes,
-            picture["width"],
-            picture["height"],
+            width,
+            height,
             alt,
         )
 
-    def _figure(self, photo, *, css_class, sizes, alt="", caption="", credit=""):
+    def _figure(self, photo, *, css_class, sizes, alt="", caption="", credit="", widest=False):
         alt = alt or photo.alt_text
         caption = caption or photo.caption
         credit = credit or photo.credit
@@ -339,7 +346,7 @@ class _Renderer:
         return format_html(
             '<figure class="{}">{}{}</figure>',
             css_class,
-            self._picture(photo, alt=alt, sizes=sizes),
+            self._picture(photo, alt=alt, sizes=sizes, widest=widest),
             figcaption,
         )
 
@@ -353,6 +360,7 @@ class _Renderer:
             photo,
             css_class="body-photo body-photo--full" if full else "body-photo",
             sizes=FULL_WIDTH_SIZES if full else TEXT_SIZES,
+            widest=full,
             alt=node.get("data-alt"),
             caption=node.get("data-caption"),
             credit=node.get("data-credit"),

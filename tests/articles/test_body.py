@@ -165,6 +165,23 @@ def test_a_full_width_photo_gets_its_class_and_the_pages_width():
     assert rendered.one("source")["sizes"] == body.FULL_WIDTH_SIZES
 
 
+@pytest.mark.parametrize(
+    ("width", "height", "shown"),
+    # The widest rendition of a large photo; a smaller photo's own size, never upscaled.
+    [(2400, 1350, ("1600", "900")), (1000, 500, ("1000", "500"))],
+)
+def test_a_full_width_photo_may_grow_to_its_widest_rendition(width, height, shown):
+    photo = PhotoFactory(image__width=width, image__height=height)
+    full = photo_node(photo, **{"data-width": "full"})
+
+    rendered = Elements(body.render(full + photo_node(photo), {photo.pk: photo}))
+
+    full_width, text_width = rendered.all("img")
+    assert (full_width["width"], full_width["height"]) == shown
+    # In the text's column the attributes stay those of the rendition closest to its width.
+    assert text_width["width"] == "800"
+
+
 def test_a_gallery_is_a_list_of_figures_in_the_bodys_order():
     first, second, third = small_photo(alt_text="Un"), small_photo(alt_text="Deux"), small_photo()
     html = f'<figure data-gallery="{second.pk},{first.pk},{third.pk}"></figure>'
