@@ -39,6 +39,18 @@ def log_in(page, live_server, user):
     page.wait_for_url(re.compile(r"/admin/$"))
 
 
+def open_for_review(new_page, live_server, title):
+    """An editor logs in and opens the article `title`, waiting for review, from the list;
+    return the editor's page."""
+    chief = new_page()
+    log_in(chief, live_server, staff_member(roles.EDITOR, "hugo", "Hugo", "Lambert"))
+    chief.goto(f"{live_server.url}/admin/articles/article/")
+    row = chief.locator("#result_list tbody tr", has_text=title)
+    expect(row).to_contain_text("En relecture")
+    row.get_by_role("link", name=title).click()
+    return chief
+
+
 def captcha_answer(page):
     """The right answer to the captcha the page shows, read from the server's own store."""
     hashkey = page.locator("input[name='captcha_0']").input_value()
@@ -59,21 +71,33 @@ def take_time_over_the_comment(page, seconds=60):
     )
 
 
-def draw_photo(width=1600, height=900):
-    """A JPEG that looks like a photo in the screenshots: a river under a footbridge at dawn."""
+# The sky of draw_photo() at each time of day: its colour at the top and at the horizon, and the
+# sun's.
+SKIES = {
+    "dawn": ((120, 160, 215), (240, 210, 125), "#ffd98a"),  # pale blue to warm orange
+    "noon": ((60, 120, 200), (175, 210, 240), "#fff8e0"),  # deep blue to haze
+    "dusk": ((55, 45, 105), (235, 115, 75), "#ffb27a"),  # violet to red
+}
+
+
+def draw_photo(width=1600, height=900, light="dawn"):
+    """A JPEG that looks like a photo in the screenshots: a river under a footbridge, at dawn
+    unless `light` says another time of day (SKIES), so that photos side by side differ."""
     from io import BytesIO
 
     from PIL import Image, ImageDraw
 
+    top, bottom, sun = SKIES[light]
     image = Image.new("RGB", (width, height))
     draw = ImageDraw.Draw(image)
     horizon = int(height * 0.55)
-    for y in range(horizon):  # dawn sky, from pale blue to warm orange
+    for y in range(horizon):  # the sky, from its top to the horizon
         t = y / horizon
         draw.line(
-            [(0, y), (width, y)], fill=(int(120 + 120 * t), int(160 + 50 * t), int(215 - 90 * t))
+            [(0, y), (width, y)],
+            fill=tuple(int(high + (low - high) * t) for high, low in zip(top, bottom, strict=True)),
         )
-    draw.ellipse([width * 0.68, horizon - 110, width * 0.68 + 160, horizon + 50], fill="#ffd98a")
+    draw.ellipse([width * 0.68, horizon - 110, width * 0.68 + 160, horizon + 50], fill=sun)
     hills = [(0, horizon), (width * 0.2, horizon - 120), (width * 0.45, horizon - 40)]
     hills += [(width * 0.7, horizon - 150), (width, horizon - 60), (width, horizon)]
     draw.polygon(hills, fill="#4d6b45")
@@ -175,4 +199,28 @@ def serve_payment_provider(page, prompt, host):
 
     page.route(lambda url: urlsplit(url).path in clicks, through_newsroom)
     page.route(f"{host}/**", provider)
+    return reached
+
+
+# YouTube's privacy-enhanced player, as the tests answer it (page.route()): never fetched.
+VIDEO_PLAYER_HOST = "https://www.youtube-nocookie.com"
+
+
+def serve_video_player(page):
+    """Answer YouTube's privacy-enhanced player inside the browser with a small page of its own,
+    so that a frame loads without anything leaving the machine; return the list of the player's
+    addresses the page asked for."""
+    reached = []
+
+    def player(route):
+        reached.append(route.request.url)
+        route.fulfill(
+            content_type="text/html; charset=utf-8",
+            body=(
+                '<!doctype html><html lang="fr"><title>Lecteur vidéo</title>'
+                "<h1>Lecteur vidéo</h1><p>La vidéo se lit ici.</p></html>"
+            ),
+        )
+
+    page.route(f"{VIDEO_PLAYER_HOST}/**", player)
     return reached

@@ -7,7 +7,7 @@ from articles.models import Article
 from staff import roles
 from tests.articles.factories import SectionFactory
 
-from .steps import draw_photo, log_in, staff_member
+from .steps import draw_photo, log_in, open_for_review, staff_member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -70,12 +70,7 @@ def test_journalist_writes_and_submits_an_article_and_an_editor_publishes_it(
     assert article.author.username == "claire"
 
     # The editor publishes it from the list.
-    chief = new_page()
-    log_in(chief, live_server, staff_member(roles.EDITOR, "hugo", "Hugo", "Lambert"))
-    chief.goto(f"{live_server.url}/admin/articles/article/")
-    row = chief.locator("#result_list tbody tr", has_text=TITLE)
-    expect(row).to_contain_text("En relecture")
-    row.get_by_role("link", name=TITLE).click()
+    chief = open_for_review(new_page, live_server, TITLE)
     expect(chief.locator(".prose-editor .ProseMirror[contenteditable=true] h2")).to_have_text(
         HEADING
     )
