@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "reversion",
     "taggit",
     # The newsroom's own apps (README, "Architecture"); `newsroom/` itself is configuration.
+    "desk",
     "photos",
     "articles",
     "comments",
