@@ -1,21 +1,43 @@
+import secrets
+
+from csp.decorators import csp_replace, csp_update
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import JsonResponse
-from django.urls import path
-from django.utils import timezone
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_POST
 from reversion.admin import VersionAdmin
 from reversion.models import Version
+
+from desk.admin import KeepsWriting
+from desk.titles import AdminTitles
 
 from . import embeds
 from .forms import ArticleAdminForm
 from .models import Article, ArticleStateError, AuthorProfile, Section
+from .views import ArticleDetailView
+from .widgets import SlugWithAddress
+
+#: Stands for the slug in the address shown under it (ArticleAdmin.get_form).
+SLUG_PLACEHOLDER = "SLUG"
+#: The screens the preview shows the page on: their name, and their width and height in CSS
+#: pixels (the page's layout follows the frame's width, as it follows a screen's).
+PREVIEW_SCREENS = [(_("Phone"), 390, 844), (_("Desktop"), 1280, 900)]
+#: How long a preview's page is kept for its frames.
+PREVIEW_SECONDS = 10 * 60
 
 
 def step_action(step):
@@ -31,6 +53,12 @@ def step_action(step):
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
+    titles = AdminTitles(
+        add=_("Add a section"),
+        change=_("Change the section"),
+        view=_("View the section"),
+        delete=_("Delete the section"),
+    )
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name"]}
@@ -38,7 +66,16 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuthorProfile)
-class AuthorProfileAdmin(admin.ModelAdmin):
+class AuthorProfileAdmin(KeepsWriting, admin.ModelAdmin):
+    titles = AdminTitles(
+        add=_("Add an author profile"),
+        change=_("Change the author profile"),
+        view=_("View the author profile"),
+        delete=_("Delete the author profile"),
+    )
+    unsaved_version_notice = _(
+        "A more recent unsaved version of this author profile exists (%(age)s):"
+    )
     list_display = ["name", "user", "job_title"]
     list_select_related = ["user"]
     search_fields = ["byline", "user__username", "user__first_name", "user__last_name"]
@@ -46,8 +83,16 @@ class AuthorProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(KeepsWriting, VersionAdmin):
+    titles = AdminTitles(
+        add=_("Add an article"),
+        change=_("Change the article"),
+        view=_("View the article"),
+        delete=_("Delete the article"),
+    )
     form = ArticleAdminForm
+    unsaved_version_notice = _("A more recent unsaved version of this article exists (%(age)s):")
+    version_field = "version_token"
     change_form_template = "admin/articles/article/change_form.html"
     list_display = [
         "title",
@@ -86,12 +131,17 @@ class ArticleAdmin(VersionAdmin):
     save_on_top = True
 
     class Media:
-        js = ["articles/admin/tags.js"]
+        js = [
+            "articles/admin/tags.js",
+            "articles/admin/writing.js",
+            "articles/admin/editor-labels.js",
+        ]
+        css = {"all": ["articles/admin/writing.css"]}
 
     fieldsets = [
         (_("Content"), {"fields": ["title", "slug", "standfirst", "body"]}),
         (
-            _("Image"),
+            _("Photo"),
             {
                 "fields": [
                     "photo",
@@ -161,6 +211,20 @@ class ArticleAdmin(VersionAdmin):
             name, options = fieldsets[2]
             fieldsets[2] = (name, {**options, "fields": [*options["fields"], "review_note"]})
         return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "slug" in form.base_fields:
+            # The article's full address under its slug, as readers will have it.
+            language = obj.language if obj is not None else settings.LANGUAGE_CODE
+            with translation.override(language):
+                address = reverse("articles:detail", kwargs={"slug": SLUG_PLACEHOLDER})
+            form.base_fields["slug"].widget = SlugWithAddress(
+                form.base_fields["slug"].widget.attrs,
+                address=request.build_absolute_uri(address),
+                placeholder=SLUG_PLACEHOLDER,
+            )
+        return form
 
     # --- Who may do what ------------------------------------------------------------------
     # Permissions come from the roles (staff/roles.py); the rules that depend on the article
@@ -317,14 +381,103 @@ class ArticleAdmin(VersionAdmin):
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
+        # The preview's page frames the article's page, from this site only.
+        preview = self.admin_site.admin_view(
+            csp_update({"frame-src": ["'self'"]})(require_POST(self.preview_view))
+        )
         return [
             path(
                 "embed/",
                 self.admin_site.admin_view(require_GET(self.embed_view)),
                 name="{}_{}_embed".format(*info),
             ),
+            # The preview of the form's article, new or saved, and the page each frame shows.
+            path("preview/", preview, name="{}_{}_preview".format(*info)),
+            path("<path:object_id>/preview/", preview, name="{}_{}_preview".format(*info)),
+            path(
+                "preview/<str:token>/page/",
+                self.admin_site.admin_view(
+                    # Framed by the preview, and by nothing else.
+                    xframe_options_sameorigin(
+                        csp_replace({"frame-ancestors": ["'self'"]})(
+                            require_GET(self.preview_page_view)
+                        )
+                    )
+                ),
+                name="{}_{}_preview_page".format(*info),
+            ),
             *super().get_urls(),
         ]
+
+    # --- The preview of the form ------------------------------------------------------------
+
+    def preview_view(self, request, object_id=None):
+        """The article page as the form posted here holds it, at a phone's and a desktop's width.
+
+        The form is checked as a save would check it, and nothing is written: not the article,
+        nor a revision, a view, a photo or its uses. The page is rendered once, kept a few
+        minutes for this user only, and shown in two frames (preview_page_view).
+        """
+        obj = None
+        if object_id is not None:
+            obj = get_object_or_404(self.get_queryset(request), pk=unquote(object_id))
+            if not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        elif not self.has_add_permission(request):
+            raise PermissionDenied
+        form_class = self.get_form(request, obj, change=obj is not None)
+        form = form_class(request.POST, request.FILES, instance=obj)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Preview of “%(title)s”")
+            % {"title": form.data.get("title", "") or _("the article")},
+            "form": form,
+            # The two frames need the page's whole width.
+            "is_nav_sidebar_enabled": False,
+        }
+        if form.is_valid():
+            article = self.unsaved_article(request, form)
+            token = secrets.token_urlsafe(16)
+            cache.set(
+                self._preview_key(request, token),
+                ArticleDetailView.render_unsaved(request, article),
+                timeout=PREVIEW_SECONDS,
+            )
+            context["page_url"] = reverse(
+                "admin:articles_article_preview_page", kwargs={"token": token}
+            )
+            context["screens"] = PREVIEW_SCREENS
+        return TemplateResponse(request, "admin/articles/article/preview.html", context)
+
+    def unsaved_article(self, request, form):
+        """The form's article as it would be saved now, without saving it."""
+        article = form.instance
+        now = timezone.now()
+        if article.pk is None:
+            article.created_at = now
+            if not article.author_id:
+                article.author = request.user
+        # A new time: the page's cached parts are those of this text, not of the saved one.
+        article.updated_at = now
+        if not article.slug:
+            article.slug = slugify(article.title)[:200]
+        article.tag_list = [
+            (name, slug)
+            for name in form.cleaned_data.get("tags") or []
+            if (slug := slugify(name, allow_unicode=True))
+        ]
+        return article
+
+    def preview_page_view(self, request, token):
+        """One frame of the preview: the page preview_view rendered, for whoever asked for it."""
+        html = cache.get(self._preview_key(request, token))
+        if html is None:
+            raise Http404
+        return HttpResponse(html)
+
+    def _preview_key(self, request, token):
+        return f"articles:preview:{request.user.pk}:{token}"
 
     def embed_view(self, request):
         """Which video an address pasted in the body editor is (JSON, for

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import truncatechars
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import strip_tags
+from django.utils.html import format_html, strip_tags
 from django.utils.text import get_text_list
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +13,7 @@ from photos.images import PhotoUploadField
 from photos.models import Photo
 
 from .models import Article
+from .widgets import CountedProseEditorWidget, CountedTextarea
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -56,11 +57,25 @@ class ArticleAdminForm(forms.ModelForm):
             "published_at",
             "comments_open",
         ]
+        # Made for writing: the headline wraps whole, and each text shows its count.
+        widgets = {
+            "title": CountedTextarea(
+                attrs={"rows": 2, "class": "article-headline"}, single_line=True
+            ),
+            "standfirst": CountedTextarea(attrs={"rows": 3, "class": "vLargeTextField"}),
+            "body": CountedProseEditorWidget,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.initial["version_token"] = self.instance.version_token
+            # Unless the form is filled again with a post that was refused (desk), whose check
+            # must be against the state its author had opened.
+            self.initial.setdefault("version_token", self.instance.version_token)
+
+    def clean_title(self):
+        # The headline is one line, however it wraps in its field: a line break is a space.
+        return " ".join(self.cleaned_data["title"].split())
 
     def clean(self):
         cleaned_data = super().clean()
@@ -113,13 +128,24 @@ class ArticleAdminForm(forms.ModelForm):
                     for field in changed
                 )
             }
-        return (
-            message
-            + " "
-            + gettext(
-                "Your changes are not saved, so that theirs are not lost: copy what you wrote, "
-                "reload the page, and make your changes again."
-            )
+        message += " " + gettext(
+            "Your changes are not saved, so that theirs are not lost: copy what you wrote, "
+            "reload the page, and make your changes again."
+        )
+        # The writer's own autosave of this article (desk), offered to take their text back.
+        from desk.models import Autosave
+
+        writer = getattr(self, "writer", None)
+        autosave = writer and Autosave.objects.of(writer).for_object(article).first()
+        if not autosave:
+            return message
+        return format_html(
+            '{} {} <a href="{}">{}</a>',
+            message,
+            gettext("Your text was autosaved at %(time)s: reload the article and choose Restore.")
+            % {"time": date_format(timezone.localtime(autosave.saved_at), "TIME_FORMAT")},
+            autosave.get_absolute_url(),
+            gettext("Restore your autosaved text"),
         )
 
 

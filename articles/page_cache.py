@@ -296,6 +296,18 @@ def fill(html, request, page):
     return _substitute(html, parts)
 
 
+def render_preview(template_name, context, request, article):
+    """The page of `article`, which may be unsaved, as a reader would get it, with nothing counted
+    or kept: rendered as a shell, then filled for this request without the writes its slots ask
+    for (the view, a donation prompt's impression), and never stored."""
+    html = render_shell(template_name, context, request)
+    page = Page(article.pk, article.section_id, article.view_count)
+    present = slots_in(html)
+    parts = _fill(request, page, present, after_writes=False)
+    parts.update(_fill(request, page, present, after_writes=True))
+    return _substitute(html, parts)
+
+
 def _fill(request, page, present, *, after_writes):
     return {
         slot.placeholder: slot.fill(request, page)

@@ -164,6 +164,16 @@ class ArticleDetailView(DetailView):
             add_never_cache_headers(response)
         return response
 
+    @classmethod
+    def render_unsaved(cls, request, article):
+        """The page of `article` as a form holds it, unsaved (ArticleAdmin's preview): this
+        view's context and template, with nothing counted or kept (page_cache.render_preview)."""
+        view = cls()
+        view.setup(request, slug=article.slug)
+        view.object, view.is_preview = article, True
+        context = view.get_context_data(object=article, is_preview=True, unsaved=True)
+        return page_cache.render_preview(view.get_template_names(), context, request, article)
+
     def render_shared(self, context):
         """Render the page with placeholders, keep it for the next readers, fill it for this one."""
         article = self.object

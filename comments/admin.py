@@ -13,6 +13,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
+from desk.admin import KeepsWriting
+from desk.titles import AdminTitles
 
 from .models import Comment, ModerationPolicy
 from .privacy import erase_commenter_data, export_commenter_data
@@ -85,6 +87,12 @@ class StatusFilter(admin.SimpleListFilter):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
+    titles = AdminTitles(
+        add=_("Add a comment"),
+        change=_("Change the comment"),
+        view=_("View the comment"),
+        delete=_("Delete the comment"),
+    )
     # The queue must fit a laptop screen with the admin menu open: the decision buttons come right
     # after what the moderator reads, the name sits with the text, and the score with its reasons.
     list_display = [
@@ -300,7 +308,16 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationPolicy)
-class ModerationPolicyAdmin(admin.ModelAdmin):
+class ModerationPolicyAdmin(KeepsWriting, admin.ModelAdmin):
+    titles = AdminTitles(
+        add=_("Add moderation rules"),
+        change=_("Change the moderation rules"),
+        view=_("View the moderation rules"),
+        delete=_("Delete the moderation rules"),
+    )
+    unsaved_version_notice = _(
+        "A more recent unsaved version of the moderation policy exists (%(age)s):"
+    )
     fieldsets = [
         (_("Who waits"), {"fields": ["hold_all", "auto_approve_known"]}),
         (_("Held for a moderator"), {"fields": ["max_links", "moderation_words"]}),

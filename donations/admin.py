@@ -9,6 +9,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from desk.admin import KeepsWriting
+from desk.titles import AdminTitles
+
 from .forms import DonationPromptForm
 from .models import DonationClick, DonationPrompt, PromptSectionStat
 
@@ -45,8 +48,19 @@ class PromptSectionStatInline(admin.TabularInline):
 
 
 @admin.register(DonationPrompt)
-class DonationPromptAdmin(admin.ModelAdmin):
+class DonationPromptAdmin(KeepsWriting, admin.ModelAdmin):
+    titles = AdminTitles(
+        add=_("Add a donation prompt"),
+        change=_("Change the donation prompt"),
+        view=_("View the donation prompt"),
+        delete=_("Delete the donation prompt"),
+    )
     form = DonationPromptForm
+    # Its own, with the Preview button and the desk's notice.
+    change_form_template = "admin/donations/donationprompt/change_form.html"
+    unsaved_version_notice = _(
+        "A more recent unsaved version of this donation prompt exists (%(age)s):"
+    )
     # The change form has its own Preview button (templates/admin/donations/donationprompt).
     view_on_site = False
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -177,6 +191,13 @@ class DonationPromptAdmin(admin.ModelAdmin):
 @admin.register(DonationClick)
 class DonationClickAdmin(admin.ModelAdmin):
     """The click log, read-only: what was clicked, where, for how much."""
+
+    titles = AdminTitles(
+        add=_("Add a click on a donation prompt"),
+        change=_("Change the click"),
+        view=_("View the click"),
+        delete=_("Delete the click"),
+    )
 
     list_display = ["created_at", "prompt", "section", "amount_shown"]
     list_filter = ["prompt", "section"]

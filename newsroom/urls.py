@@ -17,6 +17,8 @@ urlpatterns = [
     # refresh answer point here), in a smaller PNG; the library's other views as they are.
     re_path(r"^captcha/image/(?P<key>\w+)/$", comments.captcha_image, name="captcha-image"),
     path("captcha/", include("captcha.urls")),
+    # Before the admin's own URLs, whose last pattern takes every address under its prefix.
+    path(f"{settings.ADMIN_URL}desk/", include("desk.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("articles.seo_urls")),
 ]

@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from desk.admin import KeepsWriting
+from desk.titles import AdminTitles
+
 from .forms import PhotoForm
 from .models import Photo
 
@@ -23,8 +26,15 @@ def admin_link(obj):
 
 
 @admin.register(Photo)
-class PhotoAdmin(admin.ModelAdmin):
+class PhotoAdmin(KeepsWriting, admin.ModelAdmin):
+    titles = AdminTitles(
+        add=_("Add a photo"),
+        change=_("Change the photo"),
+        view=_("View the photo"),
+        delete=_("Delete the photo"),
+    )
     form = PhotoForm
+    unsaved_version_notice = _("A more recent unsaved version of this photo exists (%(age)s):")
     list_display = ["thumbnail_column", "description_column", "credit", "uses_column", "uploaded"]
     list_display_links = ["thumbnail_column", "description_column"]
     list_filter = [("uploaded_by", admin.RelatedOnlyFieldListFilter)]

@@ -6,6 +6,8 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from desk.titles import AdminTitles
+
 from . import roles
 
 admin.site.unregister(Group)
@@ -14,6 +16,12 @@ admin.site.unregister(get_user_model())
 
 @admin.register(Group)
 class RoleGroupAdmin(GroupAdmin):
+    titles = AdminTitles(
+        add=_("Add a group"),
+        change=_("Change the group"),
+        view=_("View the group"),
+        delete=_("Delete the group"),
+    )
     list_display = ["role", "name"]
 
     @admin.display(description=_("role"), ordering="name")
@@ -23,6 +31,12 @@ class RoleGroupAdmin(GroupAdmin):
 
 @admin.register(get_user_model())
 class StaffUserAdmin(UserAdmin):
+    titles = AdminTitles(
+        add=_("Add a user"),
+        change=_("Change the user"),
+        view=_("View the user"),
+        delete=_("Delete the user"),
+    )
     list_display = [*UserAdmin.list_display, "roles_column"]
 
     def get_queryset(self, request):

@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After CSRF and authentication: an admin form posted once the session ended is kept.
+    "desk.middleware.KeepPostAfterSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -393,8 +395,16 @@ COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=50)
 COMMENTS_NOTIFY_EVERY_MINUTES = env.int("COMMENTS_NOTIFY_EVERY_MINUTES", default=15)
 # IP addresses and user agents of commenters are forgotten after this many days.
 COMMENTS_PURGE_AFTER_DAYS = env.int("COMMENTS_PURGE_AFTER_DAYS", default=90)
-# A comment sent with an expired form shows the form again with what the reader typed.
-CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
+# A form sent after its token expired is shown again with what was typed: a reader's comment
+# (comments), a staff member's admin form (desk). See newsroom/views.py.
+CSRF_FAILURE_VIEW = "newsroom.views.csrf_failure"
+
+# --- desk ---
+# What staff write in the admin is kept for them (desk/): autosaves of their forms for this many
+# days, forms posted after their token or session expired for this many hours; `purge_desk`
+# deletes what is older.
+DESK_AUTOSAVE_DAYS = env.int("DESK_AUTOSAVE_DAYS", default=30)
+DESK_KEPT_FORM_HOURS = env.int("DESK_KEPT_FORM_HOURS", default=24)
 
 # --- donations ---
 

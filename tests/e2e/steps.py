@@ -224,3 +224,28 @@ def serve_video_player(page):
 
     page.route(f"{VIDEO_PLAYER_HOST}/**", player)
     return reached
+
+
+def pick_section(page, name):
+    """Chooses the article's section in its autocomplete field, by typing part of its name."""
+    page.locator("#id_section + .select2").click()
+    page.locator(".select2-search__field").fill(name[:3])
+    page.locator(".select2-results__option", has_text=name).click()
+
+
+def leave_page(page):
+    """What the browser tells a page it is leaving (a closed tab, another address): its
+    `pagehide` event, on which the desk's autosave goes out (static/desk/autosave.js)."""
+    page.evaluate("window.dispatchEvent(new PageTransitionEvent('pagehide'))")
+
+
+def wait_for(condition, *, attempts=100):
+    """Waits, a tenth of a second at a time, for `condition()` (a look at the database) to
+    hold: what the browser sent on its own reaches the server in its own time."""
+    import time
+
+    for _attempt in range(attempts):
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError("the condition never held")

@@ -49,7 +49,8 @@ def public_names(resolver=None, namespace=""):
     names = set()
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
-            if pattern.namespace == "admin":
+            # The admin, and the desk's endpoints under it: staff only.
+            if pattern.namespace in {"admin", "desk"}:
                 continue
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
             names |= public_names(pattern, inner)
