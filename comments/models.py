@@ -114,6 +114,13 @@ class Comment(models.Model):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
         SPAM = "spam", _("Spam")
+        # Erased at its author's request while it had replies: the row stays, without anything
+        # of its author or text, so that the replies keep their place in the thread.
+        REMOVED = "removed", _("Removed")
+
+    #: Threads nest three levels deep: 0 a comment on the article, 1 a reply, 2 a reply to a
+    #: reply. An answer to a comment at the last level joins that level.
+    MAX_DEPTH = 2
 
     article = models.ForeignKey(
         "articles.Article",
@@ -128,6 +135,42 @@ class Comment(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     created_at = models.DateTimeField(_("posted"), default=timezone.now)
+
+    # Replies: the comment answered, and the comment on the article that starts the thread
+    # (empty for that comment itself), so that a page of threads loads in two queries.
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("in reply to"),
+    )
+    thread = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("thread"),
+    )
+    depth = models.PositiveSmallIntegerField(_("depth"), default=0)
+    # The newsroom's answers: written by a member of staff, published at once, badged. The
+    # badge stays if the account goes.
+    by_newsroom = models.BooleanField(_("the newsroom's answer"), default=False)
+    staff_author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comment_answers",
+        verbose_name=_("answered by"),
+    )
+
+    # Opt-in emails to the commenter, in the language they wrote in.
+    notify_on_publish = models.BooleanField(_("tell me when it is published"), default=False)
+    notify_on_reply = models.BooleanField(_("tell me when someone answers"), default=False)
+    language = models.CharField(_("language"), max_length=10, blank=True)
 
     # A moderator who leaves keeps their decisions on record, without a name.
     moderated_by = models.ForeignKey(
@@ -154,7 +197,10 @@ class Comment(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
-        permissions = [("export_comment", _("Can export and erase a commenter's data"))]
+        permissions = [
+            ("export_comment", _("Can export and erase a commenter's data")),
+            ("answer_comment", _("Can answer readers as the newsroom")),
+        ]
         indexes = [
             # The article page: approved comments of one article, oldest first.
             models.Index(
@@ -172,11 +218,20 @@ class Comment(models.Model):
             models.Index(fields=["ip_address", "created_at"], name="comment_ip_created_idx"),
             # Privacy requests and known commenters.
             models.Index(fields=["email"], name="comment_email_idx"),
+            # The replies of a page of threads, oldest first.
+            models.Index(fields=["thread", "status", "created_at"], name="comment_thread_idx"),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "approved", "rejected", "spam"]),
+                condition=Q(status__in=["pending", "approved", "rejected", "spam", "removed"]),
                 name="comment_status_valid",
+            ),
+            models.CheckConstraint(condition=Q(depth__lte=2), name="comment_depth_at_most_two"),
+            # A comment on the article has no parent and no thread; a reply has both.
+            models.CheckConstraint(
+                condition=(Q(depth=0) & Q(parent__isnull=True) & Q(thread__isnull=True))
+                | (Q(depth__gt=0) & Q(parent__isnull=False) & Q(thread__isnull=False)),
+                name="comment_reply_has_parent_and_thread",
             ),
         ]
 
@@ -249,6 +304,61 @@ def words_from(text):
     return [w.strip().lower() for w in re.split(r"[\n,]", text or "") if w.strip()]
 
 
+class CommentReport(models.Model):
+    """A reader's report of a published comment. One per reader and comment: the reader is known
+    only by a keyed hash of a random id their browser keeps, and by their address for abuse
+    control, forgotten on the same schedule as commenters' addresses."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("Spam")
+        ABUSE = "abuse", _("Abusive or hateful")
+        OFF_TOPIC = "off_topic", _("Off topic")
+        PERSONAL = "personal", _("Personal information")
+        OTHER = "other", _("Other")
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="reports", verbose_name=_("comment")
+    )
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    reporter = models.CharField(_("reporter"), max_length=64)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("reported"), default=timezone.now)
+    # A moderator who dismisses a report keeps the comment up: dismissed reports never take it
+    # down again.
+    dismissed_at = models.DateTimeField(_("dismissed"), null=True, blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dismissed by"),
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        indexes = [
+            # The per-address limit.
+            models.Index(fields=["ip_address", "created_at"], name="report_ip_created_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reporter"], name="report_once_per_reader"),
+            models.CheckConstraint(
+                condition=Q(reason__in=["spam", "abuse", "off_topic", "personal", "other"]),
+                name="report_reason_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.comment}"
+
+    def get_absolute_url(self):
+        return self.comment.get_absolute_url()
+
+
 class ModerationPolicy(models.Model):
     """The newsroom's moderation rules: one row, edited by staff in the admin."""
 
@@ -313,6 +423,24 @@ class ModerationPolicy(models.Model):
     )
     rate_limit_minutes = models.PositiveSmallIntegerField(
         _("rate limit window (minutes)"), default=10
+    )
+    report_threshold = models.PositiveSmallIntegerField(
+        _("reports before taking down"),
+        default=3,
+        help_text=_(
+            "A published comment with this many reports leaves the page and waits for a "
+            "moderator again. 0 turns it off."
+        ),
+    )
+    personal_report_threshold = models.PositiveSmallIntegerField(
+        _("reports of personal information before taking down"),
+        default=1,
+        help_text=_("The same, for reports that a comment reveals personal information."),
+    )
+    reports_per_hour = models.PositiveSmallIntegerField(
+        _("reports allowed per address and hour"),
+        default=10,
+        help_text=_("How many reports one IP address may send in an hour."),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_status_values_are_stable():
-    assert Comment.Status.values == ["pending", "approved", "rejected", "spam"]
+    assert Comment.Status.values == ["pending", "approved", "rejected", "spam", "removed"]
 
 
 def test_querysets_split_by_status():
