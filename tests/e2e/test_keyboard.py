@@ -77,6 +77,10 @@ def test_reader_journey_with_the_keyboard_alone_in_english(live_server, new_page
     expect(page.locator(".messages")).to_have_text("Your comment is awaiting moderation")
     expect(page.locator(".comment--pending")).to_contain_text(text)
     assert Comment.objects.get(text=text).status == Comment.Status.PENDING
+    # The browser starts the next Tab from the comment the address points at, once it has
+    # scrolled there; pressed before, Shift+Tab would leave the page.
+    page.wait_for_load_state("load")
+    expect(page.locator(".comment--pending")).to_be_in_viewport()
 
     # Back up to the donation prompt, above the comments, and give €10.
     tab_to(page, page.get_by_role("link", name="Give €10"), key="Shift+Tab")
