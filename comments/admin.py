@@ -1,14 +1,17 @@
 import json
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +19,8 @@ from articles.models import Article
 from desk.admin import KeepsWriting
 from desk.titles import AdminTitles
 
-from .models import Comment, ModerationPolicy
+from .forms import AnswerForm
+from .models import Comment, CommentReport, ModerationPolicy
 from .privacy import erase_commenter_data, export_commenter_data
 
 # decision -> (the model method, the past participle for messages)
@@ -24,6 +28,7 @@ DECISIONS = {
     "approve": ("approve", _("approved")),
     "reject": ("reject", _("rejected")),
     "spam": ("mark_spam", _("marked as spam")),
+    "dismiss": ("dismiss_reports", _("cleared of its reports")),
 }
 
 
@@ -62,6 +67,12 @@ class StatusFilter(admin.SimpleListFilter):
     parameter_name = "status"
     default = Comment.Status.PENDING
 
+    def __init__(self, request, params, model, model_admin):
+        # Staff who answer readers but do not moderate open on the comments they can answer.
+        if not request.user.has_perm("comments.change_comment"):
+            self.default = Comment.Status.APPROVED
+        super().__init__(request, params, model, model_admin)
+
     def lookups(self, request, model_admin):
         return [*Comment.Status.choices, ("all", _("All"))]
 
@@ -85,6 +96,37 @@ class StatusFilter(admin.SimpleListFilter):
             }
 
 
+class ReportedFilter(admin.SimpleListFilter):
+    """Comments readers reported, whatever their status: published ones still under the
+    threshold, and those the reports took down."""
+
+    title = _("readers' reports")
+    parameter_name = "reported"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Reported"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.reported()
+        return queryset
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("All"),
+        }
+        # Reported comments are published or taken down: the status filter shows all.
+        yield {
+            "selected": self.value() == "yes",
+            "query_string": changelist.get_query_string(
+                {self.parameter_name: "yes", StatusFilter.parameter_name: "all"}
+            ),
+            "display": _("Reported"),
+        }
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     titles = AdminTitles(
@@ -103,8 +145,8 @@ class CommentAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_display_links = ["excerpt_column"]
-    list_filter = [StatusFilter, ArticleFilter]
-    list_select_related = ["article", "moderated_by"]
+    list_filter = [StatusFilter, ReportedFilter, ArticleFilter]
+    list_select_related = ["article", "moderated_by", "parent"]
     search_fields = ["name", "email", "text", "ip_address"]
     ordering = ["created_at", "pk"]
     # Over a million comments, a date hierarchy and an exact total cost seconds on every load.
@@ -114,23 +156,37 @@ class CommentAdmin(admin.ModelAdmin):
         "approve_selected",
         "reject_selected",
         "mark_spam_selected",
+        "dismiss_reports_selected",
         "export_commenters",
         "erase_commenters",
     ]
     fieldsets = [
-        (_("Content"), {"fields": ["article", "name", "email", "text"]}),
+        (_("Content"), {"fields": ["article", "parent_link", "name", "email", "text"]}),
         (
             _("Moderation"),
-            {"fields": ["status", "moderated_by", "moderated_at", "spam_score", "reasons_text"]},
+            {
+                "fields": [
+                    "status",
+                    "moderated_by",
+                    "moderated_at",
+                    "spam_score",
+                    "reasons_text",
+                    "taken_down_at",
+                    "reports_text",
+                ]
+            },
         ),
         (_("Metadata"), {"fields": ["created_at", "ip_address", "user_agent"]}),
     ]
     readonly_fields = [
         "article",
+        "parent_link",
         "moderated_by",
         "moderated_at",
         "spam_score",
         "reasons_text",
+        "taken_down_at",
+        "reports_text",
         "created_at",
         "ip_address",
         "user_agent",
@@ -143,6 +199,41 @@ class CommentAdmin(admin.ModelAdmin):
     def has_export_permission(self, request):
         return request.user.has_perm("comments.export_comment")
 
+    # Journalists and editors answer readers from the queue: they see the comments, not what
+    # only moderators may see about their authors.
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or request.user.has_perm(
+            "comments.answer_comment"
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.has_perm("comments.change_comment"):
+            return fieldsets
+        private = {"email", "ip_address", "user_agent"}
+        return [
+            (title, {**options, "fields": [f for f in options["fields"] if f not in private]})
+            for title, options in fieldsets
+        ]
+
+    def get_search_fields(self, request):
+        if request.user.has_perm("comments.change_comment"):
+            return self.search_fields
+        return ["name", "text"]
+
+    def get_queryset(self, request):
+        # The reports a moderator has not answered yet, for the whole page in one query.
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "reports", queryset=CommentReport.objects.undismissed(), to_attr="open_reports"
+                )
+            )
+        )
+
     # --- Columns ---------------------------------------------------------------------------
 
     def get_list_display(self, request):
@@ -151,19 +242,103 @@ class CommentAdmin(admin.ModelAdmin):
             request.GET.get(StatusFilter.parameter_name, StatusFilter.default)
             == StatusFilter.default
         ):
-            return self.list_display
-        return [*self.list_display, "status", "decision_column"]
+            columns = self.list_display
+        else:
+            columns = [*self.list_display, "status", "decision_column"]
+        if not request.user.has_perm("comments.change_comment"):
+            # Who cannot decide sees no decision buttons, only the way to answer.
+            columns = [c if c != "buttons_column" else "answer_column" for c in columns]
+        return columns
 
     @admin.display(description=_("comment"))
     def excerpt_column(self, comment):
-        return format_html("<strong>{}</strong><br>{}", comment.name, comment.excerpt)
+        shown = format_html("<strong>{}</strong><br>{}", comment.name, comment.excerpt)
+        if comment.parent_id:
+            # A reply is read with the comment it answers.
+            shown = format_html(
+                '{}<br><small class="comment-parent">{} {}</small>',
+                shown,
+                self.parent_link(comment),
+                Truncator(comment.parent.text).chars(80),
+            )
+        return shown
+
+    @admin.display(description=_("in reply to"))
+    def parent_link(self, comment):
+        parent = comment.parent
+        if parent is None:
+            return "—"
+        name = parent.name or gettext("a removed comment")
+        if parent.by_newsroom:
+            name = gettext("%(name)s (the newsroom)") % {"name": name}
+        return format_html(
+            '{} <a href="{}">{}</a>',
+            gettext("In reply to"),
+            reverse("admin:comments_comment_change", args=[parent.pk]),
+            name,
+        )
+
+    @admin.display(description=_("answer"))
+    def answer_column(self, comment):
+        if not comment.is_public:
+            return "—"
+        return format_html(
+            '<a class="button" href="{}">{}</a>',
+            reverse("admin:comments_comment_answer", args=[comment.pk]),
+            gettext("Answer"),
+        )
 
     @admin.display(description=_("reasons"), ordering="spam_score")
     def reasons_column(self, comment):
         reasons = "; ".join(comment.reasons_display()) or "—"
         return format_html(
-            "{}<br><small>{}</small>", reasons, _("score %(score)s") % {"score": comment.spam_score}
+            "{}<br><small>{}</small>{}",
+            reasons,
+            _("score %(score)s") % {"score": comment.spam_score},
+            self.open_reports_list(comment),
         )
+
+    def open_reports_list(self, comment):
+        """The reports no moderator answered yet: their reasons and notes."""
+        reports = getattr(comment, "open_reports", None)
+        if reports is None:
+            reports = list(comment.reports.undismissed())
+        if not reports:
+            return ""
+        title = ngettext("%(count)d report:", "%(count)d reports:", len(reports)) % {
+            "count": len(reports)
+        }
+        return format_html(
+            '<div class="comment-reports"><strong>{}</strong><ul>{}</ul></div>',
+            title,
+            format_html_join(
+                "",
+                "<li>{}{}</li>",
+                (
+                    (report.get_reason_display(), f" — {report.note}" if report.note else "")
+                    for report in reports
+                ),
+            ),
+        )
+
+    @admin.display(description=_("readers' reports"))
+    def reports_text(self, comment):
+        reports = list(comment.reports.select_related("dismissed_by"))
+        if not reports:
+            return "—"
+        rows = []
+        for report in reports:
+            when = timezone.localtime(report.created_at).strftime("%Y-%m-%d %H:%M")
+            if report.dismissed_at:
+                who = report.dismissed_by.get_username() if report.dismissed_by else "—"
+                state = gettext("dismissed by %(who)s on %(when)s") % {
+                    "who": who,
+                    "when": timezone.localtime(report.dismissed_at).strftime("%Y-%m-%d %H:%M"),
+                }
+            else:
+                state = gettext("waiting")
+            rows.append((when, report.get_reason_display(), report.note or "—", state))
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{} · {} · {} · {}</li>", rows))
 
     @admin.display(description=_("reasons"))
     def reasons_text(self, comment):
@@ -194,11 +369,22 @@ class CommentAdmin(admin.ModelAdmin):
                 ("spam", gettext("Spam")),
             )
         ]
-        return format_html_join(
+        decide = format_html_join(
             " ",
             '<button type="submit" class="button {}" formaction="{}" formmethod="post">{}</button>',
             ((css, url, label) for url, css, label in buttons),
         )
+        if getattr(comment, "open_reports", None):
+            decide = format_html(
+                '{} <button type="submit" class="button moderate-dismiss" formaction="{}" '
+                'formmethod="post">{}</button>',
+                decide,
+                reverse("admin:comments_comment_decide", args=[comment.pk, "dismiss"]),
+                gettext("Dismiss the reports"),
+            )
+        if not comment.is_public:
+            return decide
+        return format_html("{} {}", decide, self.answer_column(comment))
 
     # --- One click per row -----------------------------------------------------------------
 
@@ -208,6 +394,11 @@ class CommentAdmin(admin.ModelAdmin):
                 "<int:object_id>/decide/<str:decision>/",
                 self.admin_site.admin_view(self.decide_view),
                 name="comments_comment_decide",
+            ),
+            path(
+                "<int:object_id>/answer/",
+                self.admin_site.admin_view(self.answer_view),
+                name="comments_comment_answer",
             ),
             *super().get_urls(),
         ]
@@ -234,6 +425,40 @@ class CommentAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(back)
         return redirect("admin:comments_comment_changelist")
 
+    def answer_view(self, request, object_id):
+        """The newsroom's answer to a reader, beside their comment: one small form per comment,
+        published at once by Comment.answer()."""
+        if not request.user.has_perm("comments.answer_comment"):
+            raise PermissionDenied
+        comment = get_object_or_404(
+            Comment.objects.select_related("article", "parent"), pk=object_id
+        )
+        form = AnswerForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                answer = comment.answer(form.cleaned_data["text"], by=request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(
+                    request,
+                    gettext("Your answer to %(name)s is published.") % {"name": comment.name},
+                    messages.SUCCESS,
+                )
+                return redirect(
+                    reverse("admin:comments_comment_changelist")
+                    + f"?status={Comment.Status.APPROVED}&article={answer.article_id}"
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Answer %(name)s as the newsroom") % {"name": comment.name},
+            "comment": comment,
+            "form": form,
+            "answerable": comment.is_public,
+        }
+        return TemplateResponse(request, "admin/comments/comment/answer.html", context)
+
     # --- Bulk actions ----------------------------------------------------------------------
 
     def _decide_many(self, request, queryset, decision):
@@ -259,6 +484,10 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description=_("Mark selected comments as spam"), permissions=["change"])
     def mark_spam_selected(self, request, queryset):
         self._decide_many(request, queryset, "spam")
+
+    @admin.action(description=_("Dismiss the reports of selected comments"), permissions=["change"])
+    def dismiss_reports_selected(self, request, queryset):
+        self._decide_many(request, queryset, "dismiss")
 
     @admin.action(
         description=_("Export everything their authors left (JSON, by email)"),
@@ -328,6 +557,10 @@ class ModerationPolicyAdmin(KeepsWriting, admin.ModelAdmin):
         (
             _("Limits"),
             {"fields": ["close_after_days", "rate_limit_count", "rate_limit_minutes"]},
+        ),
+        (
+            _("Readers' reports"),
+            {"fields": ["report_threshold", "personal_report_threshold", "reports_per_hour"]},
         ),
     ]
 

@@ -58,6 +58,40 @@ COMMENTS = [
 ]
 
 
+#: A conversation under the footbridge article: a reader answers Julien's question, and the
+#: newsroom answers too (article slug, the comment answered, the reader's name and text, then
+#: the newsroom's text).
+THREAD = (
+    "la-passerelle-du-moulin-rouvre-apres-deux-ans-de-travaux",
+    "Julien",
+    "Sophie L.",
+    "Oui, j'y passe à vélo tous les matins : il faut juste ralentir au milieu, où elle se "
+    "rétrécit.",
+    "Bonjour Julien, la mairie nous confirme que la passerelle est ouverte aux vélos, à "
+    "l'allure du pas. Un panneau plus clair sera posé d'ici la fin du mois.",
+)
+
+
+def build_thread(*, accounts, now):
+    """A reader's reply, approved by the moderator, and the journalist's answer: once."""
+    slug, answered_name, name, text, answer = THREAD
+    parent = Comment.objects.approved().filter(article__slug=slug, name=answered_name).first()
+    if parent is None or Comment.objects.filter(parent=parent).exists():
+        return 0
+    reply = parent.place_reply(
+        Comment(
+            name=name,
+            text=text,
+            created_at=now - datetime.timedelta(minutes=20),
+            spam_reasons=[{"rule": "held", "detail": ""}],
+        )
+    )
+    reply.save()
+    reply.approve(by=accounts["moderator"])
+    parent.answer(answer, by=accounts["journalist"])
+    return 2
+
+
 def build(*, accounts, stdout):
     ModerationPolicy.load()
     articles = {
@@ -83,4 +117,8 @@ def build(*, accounts, stdout):
         if status == Comment.Status.APPROVED:
             comment.approve(by=moderator)
         created += 1
-    stdout.write(f"Comments: {created} created, {len(COMMENTS) - created} already there.")
+    replies = build_thread(accounts=accounts, now=now)
+    stdout.write(
+        f"Comments: {created} created, {len(COMMENTS) - created} already there; "
+        f"{replies} replies created."
+    )

@@ -7,10 +7,10 @@ from django.conf import settings
 from django.core import signing
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import Comment, ModerationPolicy
+from .models import Comment, CommentReport, ModerationPolicy
 
 TIMESTAMP_SALT = "comments.form.timestamp"
 
@@ -90,7 +90,21 @@ class CommentCaptchaInput(CaptchaTextInput):
         self.id_ = self.build_attrs(attrs).get("id", None)
 
 
-class CommentForm(forms.ModelForm):
+class RobotTrap(forms.Form):
+    """What a reader's form carries to tell robots from people: a honeypot, hidden from people
+    by CSS and from screen readers by aria-hidden, and when the form was first shown, signed so
+    a robot cannot pretend it took its time."""
+
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    timestamp = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class CommentForm(RobotTrap, forms.ModelForm):
     """A reader's comment. `get_comment_object()` returns it unsaved, with the policy's verdict;
     the view adds the request facts (IP, user agent) and saves it."""
 
@@ -103,26 +117,23 @@ class CommentForm(forms.ModelForm):
             "incomplete": CAPTCHA_FAILED,
         },
     )
-    # The honeypot: hidden from people by CSS and from screen readers by aria-hidden.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
-    # When the form was first shown, signed so a robot cannot pretend it took its time.
-    timestamp = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The comment a reply answers; empty for a comment on the article.
+    parent = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Comment
-        fields = ["name", "email", "text"]
+        fields = ["name", "email", "text", "notify_on_publish", "notify_on_reply"]
         labels = {
             "name": _("Name"),
             "email": _("Email (optional)"),
             "text": _("Comment"),
+            "notify_on_publish": _("Tell me when my comment is published"),
+            "notify_on_reply": _("Tell me when someone answers me"),
         }
         help_texts = {
             "email": _("Never shown publicly. Lets us reach you about your comment."),
+            "notify_on_publish": "",
+            "notify_on_reply": "",
         }
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
@@ -134,12 +145,13 @@ class CommentForm(forms.ModelForm):
             "text": {"required": _("Please enter your comment!")},
         }
 
-    def __init__(self, *args, article, ip_address=None, policy=None, **kwargs):
+    def __init__(self, *args, article, ip_address=None, policy=None, reply_to=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.article = article
         self.ip_address = ip_address
         self.policy = policy or ModerationPolicy.load()
         self.rate_limited = False
+        self.replying_to, self.parent_refused = self._find_parent(reply_to)
         # The first time the form was shown survives every re-render, so a reader who fixes a
         # mistake quickly is not taken for a robot.
         key = self.add_prefix("timestamp")
@@ -151,6 +163,28 @@ class CommentForm(forms.ModelForm):
                 self.data = self.data.copy()
                 self.data[key] = posted
         self.initial["timestamp"] = posted
+
+    def _find_parent(self, reply_to):
+        """The comment answered: given when the form is shown, posted when it is sent. A posted
+        one must be a published comment of this article; one that is not (forged, or taken
+        down meanwhile) is refused and dropped, so that the reader can send their text as a
+        comment on the article."""
+        key = self.add_prefix("parent")
+        if not self.is_bound:
+            if reply_to is not None:
+                self.initial["parent"] = reply_to.pk
+            return reply_to, False
+        posted = str(self.data.get(key) or "").strip()
+        if not posted:
+            return None, False
+        found = None
+        if posted.isdigit() and len(posted) < 19:
+            found = Comment.objects.answerable_on(self.article).filter(pk=int(posted)).first()
+        if found is None:
+            self.data = self.data.copy()
+            self.data[key] = ""
+            return None, True
+        return found, False
 
     def use_placeholders(self, *, captcha_key, timestamp):
         """Render with placeholders for the captcha's key and the start time, which each
@@ -190,6 +224,25 @@ class CommentForm(forms.ModelForm):
         cleaned = super().clean()
         if self.policy.comments_closed(self.article):
             raise forms.ValidationError(_("Comments are closed on this article."), code="closed")
+        if self.parent_refused:
+            raise forms.ValidationError(
+                _(
+                    "The comment you were answering can no longer be answered: it may have "
+                    "been removed. Your text is kept below: you can send it as a comment on "
+                    "the article."
+                ),
+                code="parent",
+            )
+        if (cleaned.get("notify_on_publish") or cleaned.get("notify_on_reply")) and not cleaned.get(
+            "email"
+        ):
+            self.add_error(
+                "email",
+                forms.ValidationError(
+                    _("Please give your email address: we need it to write to you."),
+                    code="email_for_notices",
+                ),
+            )
         if self.policy.rate_limited(self.ip_address):
             self.rate_limited = True
             raise forms.ValidationError(
@@ -226,9 +279,13 @@ class CommentForm(forms.ModelForm):
     def get_comment_object(self, *, ip_address=None, user_agent=""):
         """The comment, unsaved, with where the policy says it lands and why."""
         comment = self.save(commit=False)
+        # The emails it asked for go in the language of the page it was written on.
+        comment.language = get_language() or ""
         comment.article = self.article
         comment.ip_address = ip_address
         comment.user_agent = user_agent
+        if self.replying_to is not None:
+            self.replying_to.place_reply(comment)
         started = self.started_at
         elapsed = None if started is None else max(time.time() - started, 0)
         comment.status, comment.spam_score, comment.spam_reasons = self.policy.assess(
@@ -246,5 +303,75 @@ class CommentForm(forms.ModelForm):
             "name": self.data.get(self.add_prefix("name"), ""),
             "email": self.data.get(self.add_prefix("email"), ""),
             "text": self.data.get(self.add_prefix("text"), ""),
+            "notify_on_publish": bool(self.data.get(self.add_prefix("notify_on_publish"))),
+            "notify_on_reply": bool(self.data.get(self.add_prefix("notify_on_reply"))),
             "timestamp": self.initial.get("timestamp"),
         }
+
+
+class AnswerForm(forms.Form):
+    """The newsroom's answer to a reader, written by staff: no captcha, no policy; published at
+    once by Comment.answer()."""
+
+    text = forms.CharField(
+        label=_("Answer as the newsroom"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Please write your answer.")},
+    )
+
+    # Cleaned and limited as a reader's comment is: it is published as one.
+    clean_text = CommentForm.clean_text
+
+
+class ReportForm(RobotTrap):
+    """A reader's report of a published comment: the view hands it to `comment.report()`. No
+    captcha: the per-address limit, a honeypot and a signed start time keep robots out."""
+
+    reason = forms.ChoiceField(
+        label=_("What is wrong with this comment?"),
+        choices=CommentReport.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose a reason.")},
+    )
+    note = forms.CharField(
+        label=_("Anything to add? (optional)"),
+        required=False,
+        max_length=CommentReport._meta.get_field("note").max_length,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What the newsroom should know, in 500 characters at most."),
+    )
+    def __init__(self, *args, ip_address=None, policy=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ip_address = ip_address
+        self.policy = policy or ModerationPolicy.load()
+        self.rate_limited = False
+        if not self.is_bound:
+            self.initial["timestamp"] = new_timestamp()
+
+    @property
+    def sent_by_robot(self):
+        """The honeypot filled, or no start time the server signed: what no browser showing
+        the form sends. Such a report is thanked and forgotten."""
+        return bool(self.cleaned_data.get("website")) or (
+            read_timestamp(self.cleaned_data.get("timestamp")) is None
+        )
+
+    def clean_note(self):
+        return clean_reader_text(self.cleaned_data["note"], keep_newlines=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.policy.reports_rate_limited(self.ip_address):
+            self.rate_limited = True
+            raise forms.ValidationError(
+                ngettext(
+                    "You have sent %(count)d report in the last hour, the most we accept. "
+                    "Please try again later.",
+                    "You have sent %(count)d reports in the last hour, the most we accept. "
+                    "Please try again later.",
+                    self.policy.reports_per_hour,
+                )
+                % {"count": self.policy.reports_per_hour},
+                code="rate_limited",
+            )
+        return cleaned

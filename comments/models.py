@@ -2,16 +2,18 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
-from django.db import models
-from django.db.models import Count, Q
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.text import Truncator
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from articles import caching
+from articles.models import byline_for
 
 
 def listing_version_key(article_id):
@@ -21,6 +23,17 @@ def listing_version_key(article_id):
 def forget_listing(article_id):
     """Every cached rendering of the article's comments becomes unreachable at once."""
     caching.replace_version(listing_version_key(article_id))
+
+
+def keyed_hash(purpose, value, *, secret=None):
+    """A hash of `value` keyed with SECRET_KEY (and `purpose`): it matches the same value again,
+    and tells nothing to whoever reads the database without the key."""
+    return salted_hmac(f"comments.{purpose}", value, secret=secret, algorithm="sha256").hexdigest()
+
+
+def address_hash(email, *, secret=None):
+    """The keyed hash of a normalised email address, as opt-outs store it."""
+    return keyed_hash("address", (email or "").strip().lower(), secret=secret)
 
 
 class CommentQuerySet(models.QuerySet):
@@ -38,8 +51,30 @@ class CommentQuerySet(models.QuerySet):
     def spam(self):
         return self.filter(status=Comment.Status.SPAM)
 
+    def reported(self):
+        """Comments with reports no moderator has dismissed yet, published or taken down."""
+        return self.filter(
+            Exists(CommentReport.objects.undismissed().filter(comment=OuterRef("pk")))
+        )
+
     def for_article(self, article):
         return self.filter(article=article)
+
+    def threads(self):
+        """The conversations readers see, each started by a comment on the article: counts and
+        pages are counted in these. A thread whose first comment is no longer public still
+        shows, as a placeholder, while it has approved replies."""
+        answered = Comment.objects.approved().filter(thread=OuterRef("pk"))
+        return self.filter(depth=0).filter(Q(status=Comment.Status.APPROVED) | Exists(answered))
+
+    def replies_in(self, threads):
+        """The approved replies of `threads` (a queryset of thread starts, sliced or not), read
+        in one query from the index of threads."""
+        return self.approved().filter(thread__in=threads.values("pk"))
+
+    def answerable_on(self, article):
+        """The comments a reply on `article` may answer: its published ones."""
+        return self.approved().for_article(article)
 
     def by_email(self, email):
         """Everything one commenter left, for a privacy-law request. Empty emails match nothing."""
@@ -66,7 +101,8 @@ class CommentQuerySet(models.QuerySet):
         return caching.version(listing_version_key(article_id))
 
     def counts_by_article(self, articles):
-        """Approved-comment counts for a list of articles: {article_id: count}.
+        """Comment counts for a list of articles, in threads as their pages count them:
+        {article_id: count}.
 
         Each count is cached under its article's listing version, which any change to the
         article's comments replaces; the articles missing from the cache are counted in one
@@ -82,7 +118,7 @@ class CommentQuerySet(models.QuerySet):
         missing = [pk for pk in ids if pk not in counts]
         if missing:
             rows = (
-                self.approved()
+                self.threads()
                 .filter(article_id__in=missing)
                 .order_by()
                 .values("article_id")
@@ -182,6 +218,8 @@ class Comment(models.Model):
         verbose_name=_("moderated by"),
     )
     moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
+    # When readers' reports took it off the page (back to pending), for the record.
+    taken_down_at = models.DateTimeField(_("taken down by reports"), null=True, blank=True)
 
     spam_score = models.PositiveSmallIntegerField(_("spam score"), default=0)
     # A list of {"rule": <code>, "detail": <word, count…>}, so a moderator sees why it was held.
@@ -249,6 +287,81 @@ class Comment(models.Model):
     def is_public(self):
         return self.status == self.Status.APPROVED
 
+    #: The status the comment had in the database after it was last read or saved (see
+    #: signals): tells a save that publishes it from one that does not. None when unknown.
+    _saved_status = None
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._saved_status = instance.__dict__.get("status")
+        return instance
+
+    def became_public(self, *, created):
+        """Whether the save just made published the comment for the first time: a new approved
+        comment, or a moderator's approval. Putting back a comment that reports took down is
+        not a first publication."""
+        if self.status != self.Status.APPROVED or self.taken_down_at:
+            return False
+        return created or self._saved_status not in (None, self.Status.APPROVED)
+
+    # Replies: where they go and who may write them.
+
+    def accepts_replies(self, *, policy=None):
+        """Readers and staff answer published comments only, while the article takes comments."""
+        policy = policy or ModerationPolicy.load()
+        return self.is_public and not policy.comments_closed(self.article)
+
+    def place_reply(self, reply):
+        """Put `reply`, an answer to this comment, in its thread: one level below, or beside
+        this comment when it is already at the last level."""
+        reply.article_id = self.article_id
+        if self.depth >= self.MAX_DEPTH:
+            reply.parent_id, reply.thread_id = self.parent_id, self.thread_id
+            reply.depth = self.depth
+        else:
+            reply.parent, reply.thread_id = self, self.thread_id or self.pk
+            reply.depth = self.depth + 1
+        return reply
+
+    def answer(self, text, *, by):
+        """The newsroom's answer to this comment, written by staff member `by`: signed with
+        their byline, badged, published at once (PermissionDenied for anyone else)."""
+        if not by.has_perm("comments.answer_comment"):
+            raise PermissionDenied(_("Only the newsroom's staff answer readers as the newsroom."))
+        if not self.accepts_replies():
+            raise ValidationError(
+                _("This comment cannot be answered: it is not published or comments are closed."),
+                code="not_answerable",
+            )
+        now = timezone.now()
+        reply = Comment(
+            name=Truncator(byline_for(by)).chars(self._meta.get_field("name").max_length),
+            text=text,
+            status=self.Status.APPROVED,
+            by_newsroom=True,
+            staff_author=by,
+            moderated_by=by,
+            moderated_at=now,
+            created_at=now,
+            language=get_language() or "",
+        )
+        self.place_reply(reply)
+        reply.save()
+        return reply
+
+    def erase(self):
+        """Forget its author at their request. A comment that has replies stays as an empty,
+        removed row, so that the replies keep their place; any other is deleted."""
+        if not self.replies.exists():
+            self.delete()
+            return
+        self.name = self.email = self.text = self.user_agent = self.language = ""
+        self.ip_address = None
+        self.status = self.Status.REMOVED
+        self.notify_on_publish = self.notify_on_reply = False
+        self.save()
+
     # State changes: the admin's per-row buttons, its bulk actions, its change form, the demo and
     # the commands all call these.
 
@@ -260,7 +373,11 @@ class Comment(models.Model):
         self.status = status
         self.moderated_by = by
         self.moderated_at = timezone.now()
-        self.save(update_fields=["status", "moderated_by", "moderated_at"])
+        with transaction.atomic():
+            self.save(update_fields=["status", "moderated_by", "moderated_at"])
+            if status == self.Status.APPROVED:
+                # Published by a moderator who read it: its reports are answered.
+                self.reports.undismissed().dismiss(by=by, at=self.moderated_at)
 
     def approve(self, *, by):
         self.moderate(self.Status.APPROVED, by=by)
@@ -274,6 +391,50 @@ class Comment(models.Model):
     def reasons_display(self):
         """The reasons it was held, in words a moderator reads at a glance."""
         return [describe_reason(reason) for reason in self.spam_reasons or []]
+
+    # Readers' reports.
+
+    def report(self, *, reason, reporter, note="", ip_address=None, policy=None):
+        """Record reader `reporter`'s report (a keyed hash, see CommentReport) and return it.
+
+        The comment's row is locked while its reports are counted, so that simultaneous reports
+        are counted exactly: at the policy's threshold of undismissed reports, the comment
+        leaves the page and waits for a moderator again. Raises CommentReport.AlreadyReported
+        when this reader already reported it, a race between their two requests included."""
+        policy = policy or ModerationPolicy.load()
+        try:
+            with transaction.atomic():
+                locked = Comment.objects.select_for_update().get(pk=self.pk)
+                if locked.reports.filter(reporter=reporter).exists():
+                    raise CommentReport.AlreadyReported
+                report = locked.reports.create(
+                    reason=reason, note=note, reporter=reporter, ip_address=ip_address
+                )
+                if locked.is_public:
+                    open_reports = locked.reports.undismissed()
+                    if policy.takedown_due(open_reports):
+                        locked.take_down(reports=open_reports.count())
+        except IntegrityError as error:
+            raise CommentReport.AlreadyReported from error
+        self.status, self.taken_down_at = locked.status, locked.taken_down_at
+        self.spam_reasons = locked.spam_reasons
+        return report
+
+    def take_down(self, *, reports):
+        """Readers' reports take the comment off the page: it waits for a moderator again,
+        with the number of reports among the reasons it is held. Called by report()."""
+        self.status = self.Status.PENDING
+        self.taken_down_at = timezone.now()
+        held = {"rule": "reports", "detail": str(reports)}
+        self.spam_reasons = [*(self.spam_reasons or []), held]
+        self.save(update_fields=["status", "taken_down_at", "spam_reasons"])
+
+    def dismiss_reports(self, *, by):
+        """Moderator `by` answers the comment's reports: they stay on record, dismissed, and
+        never count towards taking it down again. Returns how many were dismissed."""
+        if not by.has_perm("comments.change_comment"):
+            raise PermissionDenied(_("Only moderators dismiss reports."))
+        return self.reports.undismissed().dismiss(by=by)
 
 
 def describe_reason(reason):
@@ -290,6 +451,11 @@ def describe_reason(reason):
     if rule == "links":
         count = int(detail or 0)
         return ngettext("%(count)d link", "%(count)d links", count) % {"count": count}
+    if rule == "reports":
+        count = int(detail or 0)
+        return ngettext(
+            "taken down after %(count)d report", "taken down after %(count)d reports", count
+        ) % {"count": count}
     label = labels.get(rule)
     if label is None:
         return rule
@@ -302,6 +468,25 @@ LINK_RE = re.compile(r"(https?://|www\.)", re.IGNORECASE)
 def words_from(text):
     """A policy word list: one word or phrase per line (commas work too), lower-cased."""
     return [w.strip().lower() for w in re.split(r"[\n,]", text or "") if w.strip()]
+
+
+class CommentReportQuerySet(models.QuerySet):
+    def undismissed(self):
+        """The reports that count towards taking a comment down."""
+        return self.filter(dismissed_at__isnull=True)
+
+    def dismiss(self, *, by, at=None):
+        return self.update(dismissed_at=at or timezone.now(), dismissed_by=by)
+
+    def from_ip_since(self, ip_address, since):
+        return self.filter(ip_address=ip_address, created_at__gte=since)
+
+    def with_request_data_before(self, moment):
+        return self.filter(created_at__lt=moment, ip_address__isnull=False)
+
+    def purge_request_data(self):
+        """Forget the reporters' addresses; returns how many reports were touched."""
+        return self.update(ip_address=None)
 
 
 class CommentReport(models.Model):
@@ -336,6 +521,11 @@ class CommentReport(models.Model):
         verbose_name=_("dismissed by"),
     )
 
+    objects = CommentReportQuerySet.as_manager()
+
+    class AlreadyReported(Exception):
+        """This reader already reported this comment."""
+
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("report")
@@ -357,6 +547,12 @@ class CommentReport(models.Model):
 
     def get_absolute_url(self):
         return self.comment.get_absolute_url()
+
+    @staticmethod
+    def reporter_for(reader_id):
+        """What a report keeps of the reader: a keyed hash of the random id their browser
+        holds, which nobody can trace back to them or forge without the secret key."""
+        return keyed_hash("reporter", reader_id)
 
 
 class ModerationPolicy(models.Model):
@@ -502,6 +698,25 @@ class ModerationPolicy(models.Model):
         since = (now or timezone.now()) - timezone.timedelta(minutes=self.rate_limit_minutes)
         return Comment.objects.from_ip_since(ip_address, since).count() >= self.rate_limit_count
 
+    def reports_rate_limited(self, ip_address, *, now=None):
+        """True when this address already sent its hour's allowance of reports. Counted in the
+        database, like comments."""
+        if not self.reports_per_hour or not ip_address:
+            return False
+        since = (now or timezone.now()) - timezone.timedelta(hours=1)
+        return (
+            CommentReport.objects.from_ip_since(ip_address, since).count() >= self.reports_per_hour
+        )
+
+    def takedown_due(self, reports):
+        """Whether these undismissed reports take their comment off the page: the threshold of
+        reports of any kind, or the lower one of reports of personal information."""
+        counts = dict(reports.order_by().values_list("reason").annotate(total=Count("pk")))
+        personal = counts.get(CommentReport.Reason.PERSONAL, 0)
+        if self.personal_report_threshold and personal >= self.personal_report_threshold:
+            return True
+        return bool(self.report_threshold) and sum(counts.values()) >= self.report_threshold
+
     def assess(self, *, name, email, text, honeypot="", elapsed_seconds=None):
         """Decide where a new comment lands: returns (status, score, reasons)."""
         reasons, spam, held, score = [], False, False, 0
@@ -575,3 +790,132 @@ class NotificationThrottle(models.Model):
     def release(cls, key):
         """Forget the last send (it failed), so the next comment tries again."""
         cls.objects.filter(key=key).update(last_sent_at=None)
+
+
+class CommenterNoticeQuerySet(models.QuerySet):
+    def unsent(self):
+        return self.filter(sent_at__isnull=True)
+
+    def for_address(self, email):
+        if not email or not email.strip():
+            return self.none()
+        return self.filter(email__iexact=email.strip())
+
+    def waiting_pairs(self):
+        """The (address, thread) pairs with notices still to send, for the digest."""
+        return self.unsent().order_by().values_list("email", "thread_id").distinct()
+
+
+class CommenterNotice(models.Model):
+    """Something a commenter asked to hear about: their comment published, or an answer to it.
+
+    Stored in the transaction of the change itself and sent once it commits (comments.services):
+    a mail server that fails loses nothing. At most one email per address and thread an hour;
+    what comes meanwhile waits, and goes out as one digest."""
+
+    class Kind(models.TextChoices):
+        PUBLISHED = "published", _("Comment published")
+        REPLY = "reply", _("Answer received")
+
+    email = models.EmailField(_("email"))
+    # The conversation the throttle counts in: the comment on the article that starts it.
+    thread = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="+", verbose_name=_("thread")
+    )
+    # The comment published, or the answer.
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="notices", verbose_name=_("comment")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Set while the email is on its way; a sent notice is deleted.
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    objects = CommenterNoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("commenter notice")
+        verbose_name_plural = _("commenter notices")
+        indexes = [
+            models.Index(fields=["email", "thread", "sent_at"], name="notice_address_thread_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["published", "reply"]), name="notice_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.email}"
+
+    def get_absolute_url(self):
+        return self.comment.get_absolute_url()
+
+    @classmethod
+    def record_for(cls, comment, *, created):
+        """The notices a save of `comment` calls for: to its author when a moderator publishes
+        it, to the author of the comment it answers when it becomes public. Returns them."""
+        if not comment.became_public(created=created):
+            return []
+        notices = []
+        thread_id = comment.thread_id or comment.pk
+        if not created and comment.notify_on_publish and comment.email:
+            notices.append(
+                cls(
+                    email=comment.email,
+                    thread_id=thread_id,
+                    comment=comment,
+                    kind=cls.Kind.PUBLISHED,
+                    language=comment.language,
+                )
+            )
+        parent = comment.parent
+        if (
+            parent is not None
+            and parent.notify_on_reply
+            and parent.email
+            and parent.email.lower() != (comment.email or "").lower()
+        ):
+            notices.append(
+                cls(
+                    email=parent.email,
+                    thread_id=thread_id,
+                    comment=comment,
+                    kind=cls.Kind.REPLY,
+                    language=parent.language,
+                )
+            )
+        return cls.objects.bulk_create(notices)
+
+
+class CommenterOptOut(models.Model):
+    """An address that asked never to be written to again. Only a keyed hash of it is kept:
+    enough to recognise it at send time, nothing to read it back."""
+
+    address_hash = models.CharField(_("address (keyed hash)"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("unsubscribed"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("unsubscribed address")
+        verbose_name_plural = _("unsubscribed addresses")
+
+    def __str__(self):
+        return self.address_hash[:12]
+
+    def get_absolute_url(self):
+        return reverse("admin:comments_comment_changelist")
+
+    @classmethod
+    def covers(cls, email):
+        """Whether `email` unsubscribed, under the current secret key or a previous one still
+        listed in SECRET_KEY_FALLBACKS."""
+        secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+        hashes = [address_hash(email, secret=secret) for secret in secrets]
+        return cls.objects.filter(address_hash__in=hashes).exists()
+
+    @classmethod
+    def add(cls, hashed):
+        cls.objects.get_or_create(address_hash=hashed)

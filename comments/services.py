@@ -1,4 +1,5 @@
-"""Talking to the outside world: the email that tells moderators comments are waiting."""
+"""Talking to the outside world: the email that tells moderators comments are waiting, and the
+emails commenters asked for (their comment published, an answer to it)."""
 
 import logging
 from functools import partial
@@ -6,14 +7,22 @@ from functools import partial
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.core.mail import send_mail
+from django.core import signing
+from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from .models import Comment, NotificationThrottle
+from .models import (
+    Comment,
+    CommenterNotice,
+    CommenterOptOut,
+    NotificationThrottle,
+    address_hash,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -88,3 +97,130 @@ def _notify(queue_url):
 def notify_moderators_on_commit(*, queue_url):
     """Send the notice once the comment is safely committed, never before."""
     transaction.on_commit(partial(notify_moderators, queue_url=queue_url), robust=True)
+
+
+# --- Commenters' notices --------------------------------------------------------------------
+
+#: At most one email per address and thread in this time; what comes meanwhile waits for the
+#: next notice after it, or for `manage.py send_commenter_notices`, and goes out as a digest.
+COMMENTER_EVERY = timezone.timedelta(hours=1)
+UNSUBSCRIBE_SALT = "comments.unsubscribe"
+
+
+def absolute_url(path):
+    """Emails leave the request they started in (and, later, the web process): their links are
+    built on NEWSROOM_URL."""
+    return f"{settings.NEWSROOM_URL}{path}"
+
+
+def unsubscribe_token(email):
+    """A signed token naming the address's keyed hash, never the address: good for ever, like
+    the opt-out it asks for."""
+    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(address_hash(email))
+
+
+def read_unsubscribe_token(token):
+    """The address hash a token names, or None when it is forged or damaged."""
+    try:
+        return signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token)
+    except signing.BadSignature:
+        return None
+
+
+def unsubscribe_url(email, language):
+    with translation.override(language):
+        return absolute_url(reverse("comments:unsubscribe", args=[unsubscribe_token(email)]))
+
+
+def commenter_throttle_prefix(email):
+    """Where the throttle of an address's emails is kept (NotificationThrottle), one row per
+    thread: a keyed hash, short enough for the key."""
+    return f"reader:{address_hash(email)[:24]}:"
+
+
+def notify_commenters_on_commit(notices):
+    """Send what `notices` call for once they are committed, one email per address and thread."""
+    for email, thread_id in dict.fromkeys((n.email, n.thread_id) for n in notices):
+        transaction.on_commit(partial(send_commenter_notices, email, thread_id), robust=True)
+
+
+def send_commenter_notices(email, thread_id):
+    """Send `email` what waits for it about one thread: one notice, or a digest of several. At
+    most one email per address and thread an hour (the rest waits); never to an address that
+    unsubscribed. Never raises: a failing mail server must not cost a reader or a moderator an
+    error page; what was not sent stays for the next try. Returns True when an email went out."""
+    key = f"{commenter_throttle_prefix(email)}{thread_id}"
+    try:
+        return _send_commenter_notices(email, thread_id, key)
+    except Exception:
+        logger.exception("Could not email a commenter about thread %s", thread_id)
+        NotificationThrottle.release(key)
+        return False
+
+
+def _send_commenter_notices(email, thread_id, key):
+    waiting = CommenterNotice.objects.unsent().for_address(email).filter(thread_id=thread_id)
+    if CommenterOptOut.covers(email):
+        waiting.delete()
+        return False
+    notices = list(waiting.select_related("comment__article", "comment__parent"))
+    if not notices or not NotificationThrottle.acquire(key, every=COMMENTER_EVERY):
+        return False
+    message = commenter_email(email, notices)
+    message.send(fail_silently=False)
+    CommenterNotice.objects.filter(pk__in=[notice.pk for notice in notices]).delete()
+    return True
+
+
+def reader_language(language):
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def commenter_email(email, notices):
+    """The email for `notices` (of one address and thread), in the language its reader wrote
+    in, with the one-click unsubscribe of RFC 8058."""
+    language = reader_language(notices[-1].language)
+    unsubscribe = unsubscribe_url(email, language)
+    with translation.override(language):
+        items = [
+            {
+                "kind": notice.kind,
+                "comment": notice.comment,
+                "answered": notice.comment.parent,
+                "article": notice.comment.article,
+                "url": absolute_url(notice.comment.get_absolute_url()),
+            }
+            for notice in notices
+        ]
+        name = "digest" if len(items) > 1 else items[0]["kind"]
+        context = {
+            "items": items,
+            "item": items[0],
+            "site_name": settings.NEWSROOM_NAME,
+            "unsubscribe_url": unsubscribe,
+        }
+        subject = render_to_string(f"comments/email/{name}_subject.txt", context)
+        body = render_to_string(f"comments/email/{name}.txt", context)
+    return EmailMessage(
+        " ".join(subject.split()),
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+
+
+def send_waiting_commenter_notices():
+    """Send every digest whose hour has passed (`manage.py send_commenter_notices`); returns how
+    many emails went out."""
+    sent = 0
+    for email, thread_id in list(CommenterNotice.objects.waiting_pairs()):
+        sent += send_commenter_notices(email, thread_id)
+    # Throttles past their hour say nothing any more.
+    NotificationThrottle.objects.filter(
+        key__startswith="reader:", last_sent_at__lt=timezone.now() - COMMENTER_EVERY
+    ).delete()
+    return sent

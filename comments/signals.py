@@ -3,7 +3,8 @@ from django.dispatch import receiver
 
 from articles import page_cache
 
-from .models import Comment, ModerationPolicy, forget_listing
+from .models import Comment, CommenterNotice, ModerationPolicy, forget_listing
+from .services import notify_commenters_on_commit
 
 
 @receiver([post_save, post_delete], sender=ModerationPolicy)
@@ -19,3 +20,14 @@ def forget_cached_policy(sender, **kwargs):
 def forget_comment_listing(sender, instance, **kwargs):
     """An approved, taken-down, edited or erased comment shows at once under its article."""
     forget_listing(instance.article_id)
+
+
+@receiver(post_save, sender=Comment)
+def tell_commenters(sender, instance, created, raw=False, **kwargs):
+    """A comment a moderator publishes, or an answer that becomes public, by a reader or the
+    newsroom (whatever made it public): the commenters who asked hear of it once it commits."""
+    if not raw:
+        notices = CommenterNotice.record_for(instance, created=created)
+        if notices:
+            notify_commenters_on_commit(notices)
+    instance._saved_status = instance.status

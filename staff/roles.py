@@ -31,6 +31,8 @@ ROLES = {
             # They pick photos from the library and upload new ones.
             "photos.view_photo",
             "photos.add_photo",
+            # They answer readers as the newsroom, from the comment queue or the article page.
+            "comments.answer_comment",
         ],
     },
     "Editor": {
@@ -51,6 +53,7 @@ ROLES = {
             "donations.view_promptsectionstat",
             # The author field searches the staff accounts.
             "auth.view_user",
+            "comments.answer_comment",
         ],
     },
     "Moderator": {
@@ -59,6 +62,7 @@ ROLES = {
             "comments.view_comment",
             # Approve, reject, mark as spam, fix a typo.
             "comments.change_comment",
+            "comments.answer_comment",
             "comments.view_moderationpolicy",
             "comments.change_moderationpolicy",
             "articles.view_article",

@@ -38,10 +38,12 @@ def comment_section(context, article):
     sent = request.session.get(SESSION_KEY) if request is not None else None
     if sent:
         own = list(
-            Comment.objects.for_article(article).filter(
-                pk__in=sent, status__in=[Comment.Status.PENDING, Comment.Status.SPAM]
-            )
+            Comment.objects.for_article(article)
+            .filter(pk__in=sent, status__in=[Comment.Status.PENDING, Comment.Status.SPAM])
+            .select_related("parent")
         )
+        for comment in own:
+            comment.answered = comment.parent if comment.parent_id else None
 
     closed = policy.comments_closed(article)
     form = None
@@ -51,10 +53,24 @@ def comment_section(context, article):
             form.use_placeholders(
                 captcha_key=captcha_slot.placeholder, timestamp=timestamp_slot.placeholder
             )
+    # Staff who answer as the newsroom get a form under each comment, never shared: their
+    # pages are always rendered for them alone (articles.page_cache).
+    user = getattr(request, "user", None)
+    answering = bool(
+        not closed
+        and user is not None
+        and user.is_authenticated
+        and user.has_perm("comments.answer_comment")
+    )
     return {
         "article": article,
         "request": request,
-        "listing": _approved_listing(article, requested_page(request)),
+        "listing": _approved_listing(
+            article,
+            requested_page(request),
+            closed=closed,
+            answering_request=request if answering else None,
+        ),
         "own_pending": own,
         "closed": closed,
         "form": form,
@@ -82,22 +98,45 @@ page_cache.register_variant(requested_page)
 page_cache.register_expiry(_comments_close_at)
 
 
-def _approved_listing(article, requested):
-    """The rendered heading, page of approved comments and pagination, from the cache."""
+def arrange(threads, replies):
+    """Nest the approved `replies` under their `threads`: each comment gets `shown_replies`,
+    and each reply `answered`, the comment it answers as shown on the page, or None when that
+    comment is no longer public (the reply then joins its thread's first level)."""
+    shown = {comment.pk: comment for comment in [*threads, *replies]}
+    for comment in shown.values():
+        comment.shown_replies = []
+    for reply in replies:
+        reply.answered = shown.get(reply.parent_id)
+        home = reply.answered or shown.get(reply.thread_id)
+        if home is not None:
+            home.shown_replies.append(reply)
+    return threads
+
+
+def _approved_listing(article, requested, *, closed=False, answering_request=None):
+    """The rendered heading, page of threads and pagination, from the cache. A page holds
+    COMMENTS_PER_PAGE whole threads: their first comments, then all their approved replies, in
+    one query each whatever their number. "Reply" links show while comments are open. For a
+    member of staff who answers (`answering_request`), rendered afresh with their forms."""
+    answering = answering_request is not None
     version = Comment.objects.listing_version(article.pk)
-    key = f"comments:listing:{article.pk}:{version}:{requested}:{get_language()}"
-    listing = cache.get(key)
+    key = f"comments:listing:{article.pk}:{version}:{requested}:{int(closed)}:{get_language()}"
+    listing = None if answering else cache.get(key)
     if listing is None:
-        approved = Comment.objects.approved().for_article(article)
-        count = approved.count()
+        threads = Comment.objects.for_article(article).threads()
+        count = threads.count()
         per_page = settings.COMMENTS_PER_PAGE
         last = max((count + per_page - 1) // per_page, 1)
         number = min(requested, last)
         start = (number - 1) * per_page
+        page = threads[start : start + per_page]
         listing = render_to_string(
             "comments/includes/comment_listing.html",
             {
-                "comments": list(approved[start : start + per_page]),
+                "comments": arrange(list(page), list(Comment.objects.replies_in(page))),
+                "article": article,
+                "closed": closed,
+                "answering": answering,
                 "comment_count": count,
                 "page_number": number,
                 "page_count": last,
@@ -105,8 +144,10 @@ def _approved_listing(article, requested):
                 "previous_page": number - 1 if number > 1 else None,
                 "next_page": number + 1 if number < last else None,
             },
+            request=answering_request,
         )
-        cache.set(key, listing, timeout=LISTING_CACHE_SECONDS)
+        if not answering:
+            cache.set(key, listing, timeout=LISTING_CACHE_SECONDS)
     return mark_safe(listing)  # noqa: S308 - rendered from our own autoescaped template
 
 

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "donations",
     "staff",
     "operations",
+    # The importer fills the apps above; nothing depends on it.
+    "wordpress",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +96,8 @@ MIDDLEWARE = [
     # After CSRF and authentication: an admin form posted once the session ended is kept.
     "desk.middleware.KeepPostAfterSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Old WordPress addresses: looks only at 404s and WordPress's short links (/?p=12).
+    "wordpress.middleware.WordPressRedirectMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -330,6 +334,11 @@ NEWSROOM_CONTACT_EMAIL = env.str("NEWSROOM_CONTACT_EMAIL", default="redaction@lo
 NEWSROOM_LOGO = env.str("NEWSROOM_LOGO", default="logo.png")
 NEWSROOM_LOGO_SIZE = (144, 144)
 ADMIN_URL = env.str("ADMIN_URL", default="admin/")
+# The site's address, for the links of emails sent outside a request (commenters' notices):
+# by default the first of ALLOWED_HOSTS over HTTPS, or `make run`'s address when debugging.
+NEWSROOM_URL = env.str("NEWSROOM_URL", default="").rstrip("/") or (
+    "http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+)
 
 # --- Third-party apps ---------------------------------------------------------------------------
 

@@ -64,4 +64,23 @@
       summary.focus();
     }
   });
+
+  // The emails a commenter may ask for need their address: offer them once one is typed (without
+  // JavaScript they are always there, with a hint saying so).
+  function offerNotices(form) {
+    var email = form.querySelector("input[name='email']");
+    var notices = form.querySelector("#comment-notices");
+    if (!email || !notices) {
+      return;
+    }
+    function update() {
+      notices.hidden = !email.value.trim() && !notices.querySelector("input:checked");
+    }
+    email.addEventListener("input", update);
+    update();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("#comment-form form").forEach(offerNotices);
+  });
 })();

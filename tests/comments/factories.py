@@ -38,3 +38,35 @@ class SpamCommentFactory(CommentFactory):
     status = Comment.Status.SPAM
     spam_score = 10
     spam_reasons = factory.LazyFunction(lambda: [{"rule": "honeypot", "detail": ""}])
+
+
+class ReplyFactory(CommentFactory):
+    """A reply waiting for a moderator, to `parent` (an approved comment unless given), placed
+    in its thread as Comment.place_reply places it."""
+
+    parent = factory.SubFactory(ApprovedCommentFactory)
+    article = factory.SelfAttribute("parent.article")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        parent = kwargs.pop("parent")
+        reply = model_class(*args, **kwargs)
+        parent.place_reply(reply)
+        reply.save()
+        return reply
+
+
+class ApprovedReplyFactory(ReplyFactory):
+    status = Comment.Status.APPROVED
+
+
+class CommentReportFactory(DjangoModelFactory):
+    """A reader's report of a published comment."""
+
+    class Meta:
+        model = "comments.CommentReport"
+
+    comment = factory.SubFactory(ApprovedCommentFactory)
+    reason = "abuse"
+    reporter = factory.Sequence(lambda n: f"{n:064x}")
+    ip_address = "192.0.2.30"

@@ -247,6 +247,9 @@ def test_policy_admin_is_one_editable_page(admin_client):
             "close_after_days": 30,
             "rate_limit_count": 3,
             "rate_limit_minutes": 5,
+            "report_threshold": 4,
+            "personal_report_threshold": 1,
+            "reports_per_hour": 10,
         },
     )
 

@@ -481,8 +481,9 @@ def test_comment_slot_runs_a_constant_number_of_queries(
     render_section(article)  # the first showing caches the policy
     forget_listing(article.pk)
 
-    # With the rendered comments dropped: the count, the page of comments, and the captcha.
-    with django_assert_num_queries(3):
+    # With the rendered comments dropped: the count of threads, the page of threads, their
+    # replies, and the captcha.
+    with django_assert_num_queries(4):
         render_section(article)
     # Then the comments come rendered from the cache: only the captcha is stored.
     with django_assert_num_queries(1):

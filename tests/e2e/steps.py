@@ -249,3 +249,14 @@ def wait_for(condition, *, attempts=100):
             return
         time.sleep(0.1)
     raise AssertionError("the condition never held")
+
+
+def send_comment(page, name, text):
+    """Fill the comment form the page shows (a comment or a reply) and send it, past the
+    captcha and the minimum typing time."""
+    form = comment_form(page)
+    form.get_by_label("Nom", exact=True).fill(name)
+    form.get_by_role("textbox", name="Commentaire").fill(text)
+    form.get_by_label("Recopiez les caractères de l'image").fill(captcha_answer(page))
+    take_time_over_the_comment(page)
+    form.get_by_role("button", name="Envoyer mon commentaire").click()

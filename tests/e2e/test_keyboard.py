@@ -40,7 +40,7 @@ def test_reader_journey_with_the_keyboard_alone_in_english(live_server, new_page
     # A comment without a name.
     text = "Great news: my children can walk to school again."
     form = comment_form(page)
-    tab_to(page, form.get_by_label("Comment"))
+    tab_to(page, form.get_by_label("Comment", exact=True))
     page.keyboard.type(text)
     tab_to(page, form.get_by_label("Type the characters shown in the image"))
     page.keyboard.type(captcha_answer(page))
@@ -49,7 +49,7 @@ def test_reader_journey_with_the_keyboard_alone_in_english(live_server, new_page
     summary = page.locator("#comment-errors")
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("Please enter your name here")
-    expect(form.get_by_label("Comment")).to_have_value(text)
+    expect(form.get_by_label("Comment", exact=True)).to_have_value(text)
 
     # The summary's link takes the reader to the field to fix.
     tab_to(page, summary.get_by_role("link", name="Please enter your name here"))
@@ -66,7 +66,7 @@ def test_reader_journey_with_the_keyboard_alone_in_english(live_server, new_page
     expect(captcha_error).to_contain_text("Captcha verification failed!")
     expect(captcha_error).to_contain_text("The captcha user score failed. Please contact us!")
     expect(form.get_by_label("Name", exact=True)).to_have_value("Lucy")
-    expect(form.get_by_label("Comment")).to_have_value(text)
+    expect(form.get_by_label("Comment", exact=True)).to_have_value(text)
 
     # The right answer, and Space on the button.
     tab_to(page, form.get_by_label("Type the characters shown in the image"))

@@ -70,7 +70,7 @@ def test_reader_comments_past_each_error_and_a_moderator_decides(
     expect(page.locator("#comment-form h2")).to_have_text("Laisser un commentaire")
 
     # No name: the form comes back with the message, and what the reader typed.
-    form.get_by_label("Commentaire").fill(text)
+    form.get_by_label("Commentaire", exact=True).fill(text)
     form.get_by_label("Recopiez les caractères de l'image").fill(captcha_answer(page))
     form.get_by_role("button", name="Envoyer mon commentaire").click()
     name = form.get_by_label("Nom", exact=True)
@@ -78,7 +78,7 @@ def test_reader_comments_past_each_error_and_a_moderator_decides(
     expect(page.locator(".form-field--error")).to_have_count(1)
     expect(page.locator(".form-field--error")).to_contain_text(NAME_REQUIRED)
     expect(page.locator("#comment-errors")).to_contain_text(NAME_REQUIRED)
-    expect(form.get_by_label("Commentaire")).to_have_value(text)
+    expect(form.get_by_label("Commentaire", exact=True)).to_have_value(text)
 
     # A wrong captcha answer: both lines of the reference message, the text still there.
     name.fill("Lucie")
@@ -91,7 +91,7 @@ def test_reader_comments_past_each_error_and_a_moderator_decides(
         "href", re.compile(r"^mailto:")
     )
     expect(form.get_by_label("Nom", exact=True)).to_have_value("Lucie")
-    expect(form.get_by_label("Commentaire")).to_have_value(text)
+    expect(form.get_by_label("Commentaire", exact=True)).to_have_value(text)
     expect(page.get_by_text(NAME_REQUIRED)).to_have_count(0)
     screenshot(page, "comment-captcha-error", full_page=True)
 
@@ -117,7 +117,7 @@ def test_reader_comments_past_each_error_and_a_moderator_decides(
     refused = "Cette passerelle est une honte, tout le monde le sait."
     neighbour_form = comment_form(neighbour)
     neighbour_form.get_by_label("Nom", exact=True).fill("Marc")
-    neighbour_form.get_by_label("Commentaire").fill(refused)
+    neighbour_form.get_by_label("Commentaire", exact=True).fill(refused)
     neighbour_form.get_by_label("Recopiez les caractères de l'image").fill(
         captcha_answer(neighbour)
     )

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
+from comments.services import unsubscribe_token
 from tests.articles.factories import AuthorProfileFactory, PublishedArticleFactory, SectionFactory
 from tests.comments.factories import ApprovedCommentFactory
 from tests.donations.factories import DonationPromptFactory
@@ -64,7 +65,7 @@ def newsroom():
     section = SectionFactory(slug="societe")
     author = AuthorProfileFactory(user__username="claire").user
     article = PublishedArticleFactory(section=section, author=author, slug="la-crue", tags=["eau"])
-    ApprovedCommentFactory(article=article)
+    comment = ApprovedCommentFactory(article=article)
     prompt = DonationPromptFactory()
     captcha = CaptchaStore.generate_key()
     return {
@@ -76,6 +77,11 @@ def newsroom():
         "articles:search": [],
         "articles:detail": ["la-crue"],
         "comments:post": [article.pk],
+        "comments:reply": [comment.pk],
+        "comments:answer": [comment.pk],
+        "comments:report": [comment.pk],
+        "comments:report_post": [comment.pk],
+        "comments:unsubscribe": [unsubscribe_token("lea@example.org")],
         "donations:support": [],
         "donations:click": [prompt.pk],
         "healthz": [],
@@ -92,6 +98,9 @@ def newsroom():
         "captcha-refresh": [],
     }
 
+
+# Forms' endpoints that answer POST only (a GET is refused with 405).
+POST_ONLY = {"comments:post", "comments:answer", "comments:report_post"}
 
 # Without flite there is no audio captcha, and the refresh answers only to JavaScript: both
 # answer 404 to a plain GET, which is their normal answer.
@@ -115,7 +124,7 @@ def test_malformed_query_strings_never_cost_a_500(newsroom, language):
     client = Client(raise_request_exception=False)
     failures = []
     for name, url in urls_of(newsroom, language).items():
-        method = client.post if name == "comments:post" else client.get
+        method = client.post if name in POST_ONLY else client.get
         for query in BAD_QUERIES:
             response = method(f"{url}?{query}")
             if response.status_code >= 500:
@@ -155,7 +164,7 @@ def test_junk_languages_in_headers_and_cookies_get_the_french_page(newsroom):
     client = Client(raise_request_exception=False)
     failures = []
     for name, url in urls_of(newsroom, "fr").items():
-        if name == "comments:post":
+        if name in POST_ONLY:
             continue
         for junk in JUNK_LANGUAGES:
             client.cookies[settings.LANGUAGE_COOKIE_NAME] = junk

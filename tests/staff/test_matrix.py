@@ -6,6 +6,7 @@ database, not which buttons were shown. `matrix_markdown()` prints the same tabl
 """
 
 import datetime
+from pathlib import Path
 
 import pytest
 import reversion
@@ -24,7 +25,7 @@ from tests.articles.factories import (
     PublishedArticleFactory,
     SectionFactory,
 )
-from tests.comments.factories import PendingCommentFactory
+from tests.comments.factories import ApprovedCommentFactory, PendingCommentFactory
 from tests.donations.factories import DonationPromptFactory
 from tests.photos.factories import PhotoFactory
 from tests.photos.images import jpeg_bytes
@@ -348,6 +349,21 @@ def see_comment_ip(client, me, colleague):
     return response.status_code == 200 and "198.51.100.77" in response.content.decode()
 
 
+def answer_from_queue(client, me, colleague):
+    comment = ApprovedCommentFactory()
+    client.post(
+        reverse("admin:comments_comment_answer", args=[comment.pk]),
+        {"text": "La rédaction vous répond."},
+    )
+    return Comment.objects.filter(parent=comment, by_newsroom=True, status="approved").exists()
+
+
+def answer_on_article_page(client, me, colleague):
+    comment = ApprovedCommentFactory()
+    client.post(reverse("comments:answer", args=[comment.pk]), {"text": "La rédaction répond."})
+    return Comment.objects.filter(parent=comment, by_newsroom=True, status="approved").exists()
+
+
 def delete_comment(client, me, colleague):
     comment = PendingCommentFactory()
     client.post(delete_url(comment), {"post": "yes"})
@@ -368,6 +384,9 @@ def change_policy(client, me, colleague):
             "close_after_days": "90",
             "rate_limit_count": str(policy.rate_limit_count),
             "rate_limit_minutes": str(policy.rate_limit_minutes),
+            "report_threshold": str(policy.report_threshold),
+            "personal_report_threshold": str(policy.personal_report_threshold),
+            "reports_per_hour": str(policy.reports_per_hour),
         },
     )
     return ModerationPolicy.load().max_links == 7
@@ -456,6 +475,8 @@ MATRIX = [
     ("Bulk approve comments", bulk_approve_comments, {M, S}),
     ("Fix a typo in a comment", fix_comment_typo, {M, S}),
     ("See a commenter's IP address", see_comment_ip, {M, S}),
+    ("Answer a reader as the newsroom (queue)", answer_from_queue, {J, E, M, S}),
+    ("Answer a reader as the newsroom (article page)", answer_on_article_page, {J, E, M, S}),
     ("Delete a comment", delete_comment, {S}),
     ("Change the moderation policy", change_policy, {M, S}),
 ]
@@ -484,3 +505,10 @@ def matrix_markdown():
         cells = " | ".join("yes" if role in allowed else "no" for role in ROLES)
         lines.append(f"| {label} | {cells} |")
     return "\n".join(lines)
+
+
+def test_the_readme_shows_this_table():
+    """README's role table is this one: regenerate it with matrix_markdown() when a row changes."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+
+    assert matrix_markdown() in readme

@@ -18,7 +18,8 @@ from django.utils import translation
 from taggit.models import Tag
 
 from articles.models import Article, Section
-from comments.models import ModerationPolicy
+from comments.models import Comment, ModerationPolicy
+from comments.services import unsubscribe_token
 from operations.outage import outage_response
 from tests.comments.helpers import comment_data
 
@@ -95,6 +96,16 @@ def reader_pages(language):
         post("comment-rate-limited", reader, url, data, expected=429)
         policy.rate_limit_count = limit
         policy.save()
+
+        published = Comment.objects.approved().filter(article__in=Article.objects.published())
+        reported = published.first()
+        get("report", reverse("comments:report", args=[reported.pk]))
+        post(
+            "report-without-reason", reader, reverse("comments:report_post", args=[reported.pk]), {}
+        )
+        token = unsubscribe_token(f"lecteur-{language}@example.org")
+        get("unsubscribe", reverse("comments:unsubscribe", args=[token]))
+        post("unsubscribed", reader, reverse("comments:unsubscribe", args=[token]), {})
 
         request = RequestFactory().post(url, {"name": "Mathilde", "text": "Mon avis."})
         request.resolver_match = type("Match", (), {"view_name": "comments:post"})()

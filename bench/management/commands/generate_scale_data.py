@@ -61,8 +61,11 @@ AUTHORS = 24
 BATCH = 5000
 COMMENT_COLUMNS = [
     "article", "name", "email", "text", "status", "created_at", "moderated_at",
-    "spam_score", "spam_reasons", "user_agent",
+    "spam_score", "spam_reasons", "user_agent", "parent", "thread", "depth", "by_newsroom",
+    "notify_on_publish", "notify_on_reply", "language",
 ]  # fmt: skip
+#: On the long-thread article, one comment in this many is a reply, nested as readers nest them.
+REPLY_EVERY = 3
 
 BODY = (
     "<p>Un premier paragraphe qui pose les faits, les lieux et les personnes.</p>"
@@ -388,6 +391,13 @@ class Command(BaseCommand):
                     0,
                     "[]",
                     "",
+                    None,
+                    None,
+                    0,
+                    False,
+                    False,
+                    False,
+                    "fr",
                 )
             )
         return rows
@@ -409,12 +419,50 @@ class Command(BaseCommand):
             self.progress("comments", done, count, started)
 
     def make_thread(self, article, count):
-        pairs = [(article.pk, article.published_at)] * count
-        for start in range(0, count, BATCH * 2):
+        """`count` approved comments on `article`, one in REPLY_EVERY of them a reply (to a
+        comment on the article, or a level further down), so that the page measured carries
+        nested threads."""
+        replies = count // REPLY_EVERY
+        starts = count - replies
+        pairs = [(article.pk, article.published_at)] * starts
+        for start in range(0, starts, BATCH * 2):
             with transaction.atomic():
                 rows = self.comment_rows(pairs[start : start + BATCH * 2], status="approved")
                 bulk_insert(Comment, COMMENT_COLUMNS, rows)
-        self.stdout.write(f"  {count} approved comments on {article.slug}")
+        if replies:
+            first_ids = list(
+                Comment.objects.filter(article=article, depth=0)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:replies]
+            )
+            # Half answer a comment on the article; the other half answer those answers.
+            level_one = replies - replies // 2
+            self.insert_replies(article, [(pk, pk, 1) for pk in first_ids[:level_one]])
+            answered = list(
+                Comment.objects.filter(article=article, depth=1)
+                .order_by("pk")
+                .values_list("pk", "thread_id")[: replies // 2]
+            )
+            self.insert_replies(article, [(pk, thread, 2) for pk, thread in answered])
+        self.stdout.write(
+            f"  {count} approved comments on {article.slug}, {replies} of them replies"
+        )
+
+    def insert_replies(self, article, places):
+        """Approved replies on `article`, one per (parent id, thread id, depth)."""
+        pairs = [(article.pk, article.published_at)] * len(places)
+        for start in range(0, len(places), BATCH * 2):
+            batch = places[start : start + BATCH * 2]
+            rows = self.comment_rows(pairs[start : start + len(batch)], status="approved")
+            with transaction.atomic():
+                bulk_insert(
+                    Comment,
+                    COMMENT_COLUMNS,
+                    [
+                        (*row[:10], parent, thread, depth, *row[13:])
+                        for row, (parent, thread, depth) in zip(rows, batch, strict=True)
+                    ],
+                )
 
     def make_prompt(self):
         """A newsroom asks for support: one active prompt for every section, as most run."""
