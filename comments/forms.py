@@ -340,6 +340,7 @@ class ReportForm(RobotTrap):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What the newsroom should know, in 500 characters at most."),
     )
+
     def __init__(self, *args, ip_address=None, policy=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.ip_address = ip_address
