@@ -1,3 +1,4 @@
+import os
 import tarfile
 
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.core.serializers.base import DeserializationError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError
 
 from operations.backups import RestoreMismatch, RestoreRefused, restore_backup
+from operations.database_copies import CopyFailed, ToolMissing
 
 
 class Command(BaseCommand):
@@ -16,7 +18,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("archive", help="A newsroom-….tar.gz written by `manage.py backup`.")
+        parser.add_argument(
+            "archive", help="A newsroom-….tar (or .tar.gz) written by `manage.py backup`."
+        )
         parser.add_argument(
             "--force",
             action="store_true",
@@ -28,10 +32,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--database", default=DEFAULT_DB_ALIAS, help="Database alias to restore into."
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="PostgreSQL: connections pg_restore loads and indexes with (default: CPUs).",
+        )
 
-    def handle(self, *args, archive, force, database, **options):
+    def handle(self, *args, archive, force, database, jobs, **options):
+        if jobs < 1:
+            raise CommandError("--jobs must be 1 or more.")
         try:
-            manifest = restore_backup(archive, using=database, force=force)
+            manifest = restore_backup(archive, using=database, force=force, jobs=jobs)
         except RestoreRefused as refusal:
             existing, file_count = refusal.args
             held = ", ".join(f"{count} {label}" for label, count in existing.items())
@@ -44,6 +56,10 @@ class Command(BaseCommand):
                 f"Nothing was restored: {' and '.join(where)}. Restore into an empty database "
                 "and media directory, or add --force to delete that content first."
             ) from refusal
+        except ToolMissing as error:
+            raise CommandError(f"Nothing was restored: {error}") from error
+        except CopyFailed as error:
+            raise CommandError(f"The restore failed: {error}") from error
         except (ValueError, OSError, tarfile.TarError) as error:
             raise CommandError(f"Nothing was restored from {archive}: {error}") from error
         except (DeserializationError, DatabaseError) as error:
