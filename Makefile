@@ -7,20 +7,22 @@ PORT ?= 8000
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test lint format messages compilemessages demo e2e validate wrk bench soak clean lock backup restore
+.PHONY: help install run serve worker test lint format messages compilemessages demo e2e validate wrk bench bench-import soak clean lock backup restore
 
 help:
 	@echo "make run    install, migrate, load demo content and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   install and run the whole test suite (DATABASE_URL picks the database)"
 	@echo "make lint   ruff check and format check, and which app may import which"
 	@echo "make serve  gunicorn with production-like settings"
+	@echo "make worker the background jobs' worker (emails, photo renditions), with the site's settings"
 	@echo "make e2e    browser tests in Debian's Chromium (installs it when missing)"
 	@echo "make validate   every public page through the W3C Nu HTML Checker"
 	@echo "make messages   update the French and English catalogues"
 	@echo "make bench  benchmark under gunicorn + wrk on SQLite and PostgreSQL (SCALE=1: 100k/1M)"
 	@echo "make soak   a minute at 64 connections: zero errors, memory growth under 10%"
-	@echo "make backup     database and media into backups/newsroom-<time>.tar.gz (BACKUP_DIR=...)"
-	@echo "make restore ARCHIVE=backups/newsroom-....tar.gz   into an empty database and media"
+	@echo "make bench-import   import a generated WordPress export (SCALE=0.1: a tenth of 10k posts)"
+	@echo "make backup     database (pg_dump or SQLite's online copy) and media into backups/newsroom-<time>.tar (BACKUP_DIR=...)"
+	@echo "make restore ARCHIVE=backups/newsroom-....tar   into an empty database and media (JOBS=N: pg_restore's connections)"
 
 # The virtualenv is rebuilt whenever a lock file changes.
 $(BIN)/.installed: requirements.lock requirements-dev.lock
@@ -58,9 +60,19 @@ demo: compilemessages
 	$(RUN_ENV) $(BIN)/python manage.py clear_cache
 	$(RUN_ENV) $(BIN)/python manage.py load_demo
 
+# The development server with a worker beside it, as in production: emails and photo
+# renditions are background jobs. Both stop together (Ctrl-C). The worker does not reload
+# itself: after changing a job's code, run `make run` again.
 run: demo
-	@echo "Serving Newsroom on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
-	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Serving Newsroom on http://127.0.0.1:$(PORT)/ with its background worker (Ctrl-C to stop)"
+	@$(RUN_ENV) sh -c '$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+		trap "kill $$worker 2>/dev/null; wait $$worker" EXIT; \
+		$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)'
+
+# The background jobs' worker (README, "Background jobs"), with the environment as it is: run
+# it with the site's own settings, next to `make serve` or under systemd.
+worker: compilemessages
+	$(BIN)/python manage.py db_worker
 
 # Production-like: debug off, static files collected and served by whitenoise.
 serve: compilemessages
@@ -77,8 +89,8 @@ backup: install
 	$(BIN)/python manage.py backup $(BACKUP_DIR)
 
 restore: install
-	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=$(BACKUP_DIR)/newsroom-....tar.gz"; exit 2; }
-	$(BIN)/python manage.py restore $(ARCHIVE)
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=$(BACKUP_DIR)/newsroom-....tar"; exit 2; }
+	$(BIN)/python manage.py restore $(if $(JOBS),--jobs $(JOBS)) $(ARCHIVE)
 
 # One pytest-xdist worker per CPU. Tests that open dozens of PostgreSQL connections each share
 # one worker (xdist_group "many_connections"), so that together they stay under its limit.
@@ -107,6 +119,11 @@ wrk:
 
 bench: compilemessages wrk
 	$(BIN)/python bench/run.py $(if $(filter 1 yes true,$(SCALE)),--scale) $(BENCH_ARGS)
+
+# The WordPress importer's benchmark (bench/wordpress.py): 10,000 posts, 20,000 images and
+# 100,000 comments at SCALE=1 (the default), imported into SQLite (and PostgreSQL: BENCH_ARGS=--postgres).
+bench-import: compilemessages
+	$(BIN)/python bench/wordpress.py --scale $(or $(SCALE),1) $(BENCH_ARGS)
 
 # A minute at 64 connections against gunicorn: zero errors, worker memory growth under 10%.
 soak: compilemessages wrk

@@ -1,15 +1,14 @@
 """Talking to the outside world: the email that tells moderators comments are waiting, and the
-emails commenters asked for (their comment published, an answer to it)."""
+emails commenters asked for (their comment published, an answer to it).
 
-import logging
-from functools import partial
+They are sent by background jobs (comments/tasks.py), never in a reader's request: each raises
+when the mail server fails, having put back what it took, so that the worker tries again."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core import signing
 from django.core.mail import EmailMessage, send_mail
-from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,8 +22,6 @@ from .models import (
     NotificationThrottle,
     address_hash,
 )
-
-logger = logging.getLogger(__name__)
 
 THROTTLE_KEY = "moderators"
 
@@ -54,14 +51,13 @@ def moderators():
 
 def notify_moderators(*, queue_url):
     """Email moderators that comments are waiting, at most once per COMMENTS_NOTIFY_EVERY_MINUTES.
-    Never raises: a failing mail server must not cost the reader their comment or an error page.
-    Returns True when an email went out."""
+    Returns True when an email went out. When the mail server fails, the throttle is released
+    and the error raised: the job runs again later."""
     try:
         return _notify(queue_url)
     except Exception:
-        logger.exception("Could not email moderators about pending comments")
         NotificationThrottle.release(THROTTLE_KEY)
-        return False
+        raise
 
 
 def _notify(queue_url):
@@ -92,11 +88,6 @@ def _notify(queue_url):
         fail_silently=False,
     )
     return True
-
-
-def notify_moderators_on_commit(*, queue_url):
-    """Send the notice once the comment is safely committed, never before."""
-    transaction.on_commit(partial(notify_moderators, queue_url=queue_url), robust=True)
 
 
 # --- Commenters' notices --------------------------------------------------------------------
@@ -138,24 +129,17 @@ def commenter_throttle_prefix(email):
     return f"reader:{address_hash(email)[:24]}:"
 
 
-def notify_commenters_on_commit(notices):
-    """Send what `notices` call for once they are committed, one email per address and thread."""
-    for email, thread_id in dict.fromkeys((n.email, n.thread_id) for n in notices):
-        transaction.on_commit(partial(send_commenter_notices, email, thread_id), robust=True)
-
-
 def send_commenter_notices(email, thread_id):
     """Send `email` what waits for it about one thread: one notice, or a digest of several. At
     most one email per address and thread an hour (the rest waits); never to an address that
-    unsubscribed. Never raises: a failing mail server must not cost a reader or a moderator an
-    error page; what was not sent stays for the next try. Returns True when an email went out."""
+    unsubscribed. Returns True when an email went out. When the mail server fails, what was
+    not sent stays, the throttle is released and the error raised: the job runs again later."""
     key = f"{commenter_throttle_prefix(email)}{thread_id}"
     try:
         return _send_commenter_notices(email, thread_id, key)
     except Exception:
-        logger.exception("Could not email a commenter about thread %s", thread_id)
         NotificationThrottle.release(key)
-        return False
+        raise
 
 
 def _send_commenter_notices(email, thread_id, key):
@@ -213,14 +197,8 @@ def commenter_email(email, notices):
     )
 
 
-def send_waiting_commenter_notices():
-    """Send every digest whose hour has passed (`manage.py send_commenter_notices`); returns how
-    many emails went out."""
-    sent = 0
-    for email, thread_id in list(CommenterNotice.objects.waiting_pairs()):
-        sent += send_commenter_notices(email, thread_id)
-    # Throttles past their hour say nothing any more.
+def forget_past_commenter_throttles():
+    """Throttles past their hour say nothing any more."""
     NotificationThrottle.objects.filter(
         key__startswith="reader:", last_sent_at__lt=timezone.now() - COMMENTER_EVERY
     ).delete()
-    return sent

@@ -4,7 +4,7 @@ from django.dispatch import receiver
 from articles import page_cache
 
 from .models import Comment, CommenterNotice, ModerationPolicy, forget_listing
-from .services import notify_commenters_on_commit
+from .tasks import notify_commenters_on_commit
 
 
 @receiver([post_save, post_delete], sender=ModerationPolicy)

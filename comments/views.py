@@ -21,7 +21,8 @@ from operations.network import client_ip, user_agent
 
 from .forms import AnswerForm, CommentForm, ReportForm
 from .models import Comment, CommenterOptOut, CommentReport, ModerationPolicy
-from .services import notify_moderators_on_commit, read_unsubscribe_token
+from .services import read_unsubscribe_token
+from .tasks import notify_moderators_on_commit
 
 SESSION_KEY = "comments_sent"
 # The author sees their own waiting comments for the visit; keep the session small.

@@ -6,6 +6,8 @@ photo records it as a `PhotoUse`, so the library can say where each photo appear
 to delete one in use, without knowing the apps that use it.
 """
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -138,8 +140,11 @@ class Photo(models.Model):
         return files
 
     def make_renditions_on_commit(self):
-        """Make every rendition once the upload is saved, so the first reader waits for none."""
-        transaction.on_commit(lambda: [rendition.generate() for rendition in self.renditions()])
+        """Queue the making of every rendition once the upload is saved (photos/tasks.py), so
+        that neither the journalist nor the first reader waits for them."""
+        from .tasks import make_renditions
+
+        transaction.on_commit(partial(make_renditions.enqueue, self.pk), robust=True)
 
     #: The width of the photo given to feed readers and aggregators.
     SYNDICATED_WIDTH = 1200

@@ -1,5 +1,9 @@
+from contextlib import contextmanager
+
 import pytest
 from django.core.cache import cache
+
+from tests.harness import run_jobs
 
 
 @pytest.fixture(autouse=True)
@@ -45,3 +49,19 @@ def pytest_runtest_setup(item):
         and "postgresql" not in settings.DATABASES["default"]["ENGINE"]
     ):
         pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`with committed(): comment.approve(by=moderator)`: the block's changes committed, then
+    the jobs they queued run by the worker, as in production. Inside a test's transaction
+    nothing commits: pytest-django runs the commit's callbacks (which queue the jobs) at the
+    block's end, and `run_jobs()` is the worker's turn."""
+
+    @contextmanager
+    def block():
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            yield callbacks
+        run_jobs()
+
+    return block

@@ -62,6 +62,40 @@ def printed_json(result):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+# --- Background jobs ---------------------------------------------------------------------------
+
+
+def run_jobs():
+    """Run the queue's due jobs, in this process, as the worker (`manage.py db_worker`) does:
+    each claimed, run, then marked done, or queued again after its delay if it failed (or
+    failed for good after its last try). Jobs the jobs queue are run too. Returns how many ran.
+
+    Tests call it where production has a worker running: an email or a photo's renditions are
+    jobs queued once their change commits (run the commit's callbacks first, with pytest-django's
+    `django_capture_on_commit_callbacks(execute=True)`, or in a transactional test). It runs the
+    worker's own steps rather than its loop, which closes the database connection between jobs:
+    a test's transaction would not survive it."""
+    from operations.management.commands.db_worker import Worker
+    from operations.models import Job
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="tests.harness.run_jobs",
+        excluded_queue_names=[],
+    )
+    ran = 0
+    while (job := Job.objects.due().first()) is not None:
+        job.claim(worker.worker_id)
+        worker.run_task(job)
+        ran += 1
+    return ran
+
+
 # --- Threads released together ----------------------------------------------------------------
 
 

@@ -70,10 +70,15 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "donations",
+    "pages",
     "staff",
     "operations",
     # The importer fills the apps above; nothing depends on it.
     "wordpress",
+    # Background jobs: Django's tasks framework (its backport) and its database queue. After
+    # `operations`, whose `db_worker` (retries, jobs of a dead worker taken back) wins.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -175,6 +180,23 @@ else:
             "OPTIONS": {"MAX_ENTRIES": env.int("CACHE_MAX_ENTRIES", default=5000)},
         }
     }
+
+# --- Background jobs ----------------------------------------------------------------------------
+
+# Emails and photo renditions are jobs (each app's tasks.py), queued in the database once the
+# change that calls for them commits, and run by `manage.py db_worker` (`make worker`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A job that fails runs again after TASKS_RETRY_DELAY seconds, doubled at each try, up to
+# TASKS_MAX_ATTEMPTS tries in all; then it stays failed, with its error, in the admin.
+TASKS_MAX_ATTEMPTS = env.int("TASKS_MAX_ATTEMPTS", default=5)
+TASKS_RETRY_DELAY = env.int("TASKS_RETRY_DELAY", default=60)
+# A job still running after this many seconds is taken for one whose worker died (killed, or its
+# machine lost) and runs again: keep it above the longest job (an email or a photo's renditions
+# take seconds).
+TASKS_STALE_AFTER = env.int("TASKS_STALE_AFTER", default=600)
+# /healthz reports the queue down when a job has waited longer than this many seconds: no
+# worker is taking them.
+TASKS_MAX_WAIT = env.int("TASKS_MAX_WAIT", default=900)
 
 # --- Authentication -----------------------------------------------------------------------------
 

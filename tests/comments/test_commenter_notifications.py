@@ -2,6 +2,7 @@
 language, with a one-click unsubscribe."""
 
 import re
+from io import StringIO
 from smtplib import SMTPException
 from unittest import mock
 
@@ -21,7 +22,9 @@ from comments.models import (
 )
 from comments.privacy import erase_commenter_data, export_commenter_data
 from comments.services import unsubscribe_token
+from operations.models import Job
 from tests.articles.factories import StaffUserFactory
+from tests.harness import run_jobs
 
 from .factories import ApprovedCommentFactory, PendingCommentFactory
 from .helpers import comment_data, post_url
@@ -49,6 +52,12 @@ def asking(article):
         notify_on_publish=True,
         language="fr",
     )
+
+
+def send_digests():
+    """The hourly cron line queues the digests (`send_commenter_notices`); the worker sends."""
+    call_command("send_commenter_notices", stdout=StringIO())
+    run_jobs()
 
 
 def reply_to(parent, **fields):
@@ -107,6 +116,10 @@ def test_approval_tells_the_author_after_commit(
     assert mailoutbox == []
     for callback in callbacks:
         callback()
+    # The commit queued the email; the worker sends it.
+    assert Job.objects.get().task_path == "comments.tasks.send_commenter_notices"
+    assert mailoutbox == []
+    assert run_jobs() == 1
 
     [email] = mailoutbox
     assert email.to == [comment.email]
@@ -119,31 +132,27 @@ def test_approval_tells_the_author_after_commit(
     assert not CommenterNotice.objects.exists()
 
 
-def test_no_email_without_asking(
-    article, moderator, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_no_email_without_asking(article, moderator, mailoutbox, committed):
     comment = PendingCommentFactory(article=article)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         comment.approve(by=moderator)
     assert mailoutbox == []
 
 
 def test_rejection_and_reapproval_after_takedown_send_nothing(
-    article, moderator, mailoutbox, django_capture_on_commit_callbacks
+    article, moderator, mailoutbox, committed
 ):
     comment = PendingCommentFactory(article=article, notify_on_publish=True)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         comment.reject(by=moderator)
         comment.taken_down_at = timezone.now()
         comment.approve(by=moderator)
     assert mailoutbox == []
 
 
-def test_emails_go_in_the_readers_language(
-    article, moderator, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_emails_go_in_the_readers_language(article, moderator, mailoutbox, committed):
     comment = PendingCommentFactory(article=article, notify_on_publish=True, language="en")
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         comment.approve(by=moderator)
 
     [email] = mailoutbox
@@ -156,12 +165,12 @@ def test_emails_go_in_the_readers_language(
 
 
 def test_an_approved_reply_tells_the_author_of_the_comment(
-    asking, moderator, mailoutbox, django_capture_on_commit_callbacks
+    asking, moderator, mailoutbox, committed
 ):
     reply = reply_to(asking, name="Marc", text="Je ne suis pas d'accord.")
     assert mailoutbox == []
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         reply.approve(by=moderator)
 
     [email] = mailoutbox
@@ -171,10 +180,8 @@ def test_an_approved_reply_tells_the_author_of_the_comment(
     assert "Je ne suis pas d'accord." in email.body
 
 
-def test_the_newsroom_answer_is_marked(
-    asking, moderator, mailoutbox, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_the_newsroom_answer_is_marked(asking, moderator, mailoutbox, committed):
+    with committed():
         asking.answer("Merci, nous corrigeons.", by=moderator)
 
     [email] = mailoutbox
@@ -182,13 +189,11 @@ def test_the_newsroom_answer_is_marked(
     assert "pour la rédaction" in email.body
 
 
-def test_answering_oneself_sends_nothing(
-    asking, moderator, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_answering_oneself_sends_nothing(asking, moderator, mailoutbox, committed):
     reply = reply_to(asking)
     reply.email = "lea@example.org"
     reply.save()
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         reply.approve(by=moderator)
     assert mailoutbox == []
 
@@ -197,22 +202,22 @@ def test_answering_oneself_sends_nothing(
 
 
 def test_a_second_notice_within_the_hour_waits_for_the_digest(
-    asking, moderator, mailoutbox, django_capture_on_commit_callbacks
+    asking, moderator, mailoutbox, committed
 ):
     first, second, third = (reply_to(asking, name=name) for name in ("Marc", "Inès", "Paul"))
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         first.approve(by=moderator)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         second.approve(by=moderator)
         third.approve(by=moderator)
     assert len(mailoutbox) == 1
     assert CommenterNotice.objects.count() == 2
 
-    call_command("send_commenter_notices")
+    send_digests()
     assert len(mailoutbox) == 1  # the hour has not passed
 
     with time_machine.travel(timezone.now() + timezone.timedelta(minutes=61)):
-        call_command("send_commenter_notices")
+        send_digests()
 
     assert len(mailoutbox) == 2
     digest = mailoutbox[1]
@@ -223,15 +228,15 @@ def test_a_second_notice_within_the_hour_waits_for_the_digest(
 
 
 def test_the_next_notice_after_the_hour_takes_the_waiting_ones_along(
-    asking, moderator, mailoutbox, django_capture_on_commit_callbacks
+    asking, moderator, mailoutbox, committed
 ):
     first, second, third = (reply_to(asking, name=name) for name in ("Marc", "Inès", "Paul"))
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         first.approve(by=moderator)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         second.approve(by=moderator)
     later = timezone.now() + timezone.timedelta(minutes=61)
-    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
+    with time_machine.travel(later), committed():
         third.approve(by=moderator)
 
     assert len(mailoutbox) == 2
@@ -241,12 +246,10 @@ def test_the_next_notice_after_the_hour_takes_the_waiting_ones_along(
     assert "Paul" in mailoutbox[1].body
 
 
-def test_the_throttle_counts_per_thread(
-    article, moderator, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_the_throttle_counts_per_thread(article, moderator, mailoutbox, committed):
     one = ApprovedCommentFactory(article=article, email="lea@example.org", notify_on_reply=True)
     two = ApprovedCommentFactory(article=article, email="lea@example.org", notify_on_reply=True)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         reply_to(one).approve(by=moderator)
         reply_to(two).approve(by=moderator)
     assert len(mailoutbox) == 2
@@ -255,10 +258,8 @@ def test_the_throttle_counts_per_thread(
 # --- Unsubscribing ----------------------------------------------------------------------------
 
 
-def test_unsubscribe_page_then_button(
-    client, asking, moderator, mailoutbox, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_unsubscribe_page_then_button(client, asking, moderator, mailoutbox, committed):
+    with committed():
         reply_to(asking).approve(by=moderator)
     link = unsubscribe_link(mailoutbox[0])
 
@@ -294,13 +295,13 @@ def test_a_forged_token_unsubscribes_nobody(client):
 
 
 def test_an_unsubscribed_address_is_never_written_to(
-    client, asking, moderator, mailoutbox, django_capture_on_commit_callbacks
+    client, asking, moderator, mailoutbox, committed
 ):
     client.post(f"/commentaires/desinscription/{unsubscribe_token('lea@example.org')}/")
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         reply_to(asking).approve(by=moderator)
-    call_command("send_commenter_notices")
+    send_digests()
 
     assert mailoutbox == []
     assert not CommenterNotice.objects.exists()
@@ -309,30 +310,34 @@ def test_an_unsubscribed_address_is_never_written_to(
 # --- Failures ---------------------------------------------------------------------------------
 
 
-def test_a_failing_mail_server_fails_no_request(
+def test_a_failing_mail_server_fails_no_request_and_its_job_tries_again(
     admin_client, asking, mailoutbox, django_capture_on_commit_callbacks, caplog
 ):
-    reply = reply_to(asking)
-    with (
-        mock.patch(
-            "django.core.mail.backends.locmem.EmailBackend.send_messages",
-            side_effect=SMTPException("down"),
-        ),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        from django.urls import reverse
+    from django.urls import reverse
 
+    reply = reply_to(asking)
+    with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
             reverse("admin:comments_comment_decide", args=[reply.pk, "approve"])
         )
     assert response.status_code == 302
     reply.refresh_from_db()
     assert reply.is_public
-    assert "Could not email a commenter" in caplog.text
-    # Kept, and sent by the next run.
+
+    with mock.patch(
+        "django.core.mail.backends.locmem.EmailBackend.send_messages",
+        side_effect=SMTPException("down"),
+    ):
+        run_jobs()
+    assert "failed on try 1 of 5" in caplog.text
+    # Kept, and sent by the job's next try.
     assert CommenterNotice.objects.count() == 1
-    call_command("send_commenter_notices")
+    job = Job.objects.get()
+    assert job.exception_class_path == "smtplib.SMTPException"
+    with time_machine.travel(job.run_after):
+        assert run_jobs() == 1
     assert len(mailoutbox) == 1
+    assert Job.objects.get().status == "SUCCESSFUL"
 
 
 # --- Privacy ----------------------------------------------------------------------------------

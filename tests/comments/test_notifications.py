@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from comments.models import Comment, NotificationThrottle
 from comments.services import moderators, notify_moderators
+from operations.models import Job
 from tests.articles.factories import StaffUserFactory, UserFactory
-from tests.harness import at_once
+from tests.harness import at_once, run_jobs
 
 from .helpers import comment_data, post_url
 
@@ -41,6 +42,10 @@ def test_new_pending_comment_emails_moderators_after_commit(
         client.post(post_url(article), comment_data())
 
     assert len(callbacks) == 1
+    # The reader's request only queued the email: the worker sends it.
+    assert Job.objects.get().task_path == "comments.tasks.notify_moderators"
+    assert mailoutbox == []
+    assert run_jobs() == 1
     [email] = mailoutbox
     assert email.to == ["nadia@example.org"]
     assert email.subject == "[L'Écho du Val] Des commentaires attendent la modération"
@@ -64,6 +69,7 @@ def test_at_most_one_email_per_period(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(post_url(article), comment_data(text="Un"))
         client.post(post_url(article), comment_data(text="Deux"))
+    run_jobs()
 
     assert len(mailoutbox) == 1
 
@@ -72,6 +78,7 @@ def test_at_most_one_email_per_period(
     )
     with django_capture_on_commit_callbacks(execute=True):
         client.post(post_url(article), comment_data(text="Trois"))
+    run_jobs()
 
     assert len(mailoutbox) == 2
     assert "3 commentaires" in mailoutbox[1].body
@@ -82,8 +89,10 @@ def test_spam_sends_no_email(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         client.post(post_url(article), comment_data(website="bot"))
+    run_jobs()
 
     assert Comment.objects.get().status == "spam"
+    assert not Job.objects.exists()
     assert mailoutbox == []
 
 
@@ -97,6 +106,7 @@ def test_nothing_the_reader_typed_reaches_a_header(
         )
 
     assert response.status_code == 302
+    run_jobs()
     [email] = mailoutbox
     headers = str(email.message()).split("\n\n", 1)[0]
     assert "victim" not in headers
@@ -120,18 +130,24 @@ def test_a_dead_mail_server_loses_nothing_and_shows_no_error(
     assert response.status_code == 200
     assert "Votre commentaire est en attente de modération" in response.content.decode()
     assert Comment.objects.pending().count() == 1
-    # The failed send does not count against the throttle: the next comment tries again.
+    run_jobs()
+    # The failed send does not count against the throttle, and the job tries again later.
     assert NotificationThrottle.objects.get().last_sent_at is None
+    job = Job.objects.get()
+    assert (job.status, job.attempts) == ("READY", 1)
+    assert job.exception_class_path == "builtins.ConnectionRefusedError"
 
 
-def test_notify_never_raises_whatever_the_backend(moderator, settings):
+def test_notify_raises_for_its_job_to_try_again(moderator, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9
     from tests.comments.factories import PendingCommentFactory
 
     PendingCommentFactory()
 
-    assert notify_moderators(queue_url="http://testserver/admin/") is False
+    with pytest.raises(ConnectionRefusedError):
+        notify_moderators(queue_url="http://testserver/admin/")
+    assert NotificationThrottle.objects.get().last_sent_at is None
 
 
 def test_throttle_is_claimed_once(db):

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from operations.models import Job
 from photos.models import Photo
 from tests.articles.factories import (
     EditorFactory,
@@ -17,6 +18,7 @@ from tests.articles.factories import (
     SuperuserFactory,
     UserFactory,
 )
+from tests.harness import run_jobs
 
 from .factories import PhotoFactory
 from .images import image_bytes, jpeg_bytes
@@ -212,6 +214,9 @@ def test_an_uploaded_photo_joins_the_library_as_the_add_page_would_add_it(
     # Its renditions are made once the upload is saved (PhotoAdmin.save_model), and its history
     # starts like any photo added in the admin.
     assert len(callbacks) == 1
+    job = Job.objects.get()
+    assert (job.task_path, job.args_kwargs["args"]) == ("photos.tasks.make_renditions", [photo.pk])
+    assert run_jobs() == 1
     assert all(rendition.storage.exists(rendition.name) for rendition in photo.renditions())
     entry = LogEntry.objects.get()
     assert (entry.user, entry.action_flag, entry.object_id) == (journalist, ADDITION, str(photo.pk))
