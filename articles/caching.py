@@ -11,9 +11,14 @@ whose key already names their version (so a copy is as good as the cache's) or t
 again on use.
 """
 
+import contextlib
+import contextvars
 import uuid
 
 from django.core.cache import cache
+
+# The keys asked to be replaced inside `replacing_versions_once()`, or None outside it.
+_pending = contextvars.ContextVar("articles_caching_pending", default=None)
 
 
 def new_token():
@@ -36,7 +41,34 @@ def versions(keys):
 
 def replace_version(key):
     """Replace the token at `key`: every copy stored under the old one becomes unreachable."""
+    pending = _pending.get()
+    if pending is not None:
+        pending.add(key)
+        return
     cache.set(key, new_token(), timeout=None)
+
+
+@contextlib.contextmanager
+def replacing_versions_once():
+    """Inside it, each key asked to be replaced is replaced once, on the way out, in one write.
+
+    For work that saves many objects at once (the WordPress importer's post with its hundred
+    comments, each of whose saves replaces its article's comment listing): one replacement per
+    key, rather than one per save, each a file written when the cache is a folder. Nothing
+    reads a new copy in between but the work itself, which runs inside a transaction whose
+    changes no reader sees before the end either.
+    """
+    if _pending.get() is not None:
+        yield
+        return
+    token = _pending.set(set())
+    try:
+        yield
+    finally:
+        keys = _pending.get()
+        _pending.reset(token)
+        if keys:
+            cache.set_many({key: new_token() for key in keys}, timeout=None)
 
 
 class ProcessCopies(dict):

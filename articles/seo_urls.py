@@ -1,6 +1,7 @@
 """Language-neutral URLs that crawlers and feed readers expect at the site root.
 
-Feeds and sitemaps are served in the newsroom's own language and link to its pages.
+Feeds and sitemaps are served in the newsroom's own language and link to its pages. The
+sitemap of every page (`/sitemap.xml`) gathers several apps' sitemaps: newsroom/urls.py wires it.
 """
 
 from django.contrib.sitemaps.views import sitemap
@@ -8,7 +9,7 @@ from django.urls import path
 from django.views.generic import TemplateView
 
 from .feeds import LatestArticlesAtomFeed, LatestArticlesFeed, SectionAtomFeed, SectionFeed
-from .sitemaps import SITEMAPS, NewsSitemap
+from .sitemaps import NewsSitemap
 
 urlpatterns = [
     path(
@@ -16,7 +17,6 @@ urlpatterns = [
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
         name="robots_txt",
     ),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
         "sitemap-news.xml",
         sitemap,

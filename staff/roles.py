@@ -49,6 +49,8 @@ ROLES = {
             "articles.view_articleevent",
             *crud("tag", "taggit"),
             *crud("donationprompt", "donations"),
+            # The site's own pages ("À propos", "Mentions légales") and the footer's links.
+            *crud("page", "pages"),
             "donations.view_donationclick",
             "donations.view_promptsectionstat",
             # The author field searches the staff accounts.

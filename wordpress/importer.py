@@ -29,8 +29,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
+from articles import caching
 from articles.models import Article, AuthorProfile, Section
 from comments.models import Comment
+from pages.models import Page
 from photos.forms import PhotoForm
 from staff.roles import JOURNALIST
 
@@ -66,7 +68,9 @@ def _digest(*parts):
 
 
 def _path(url):
-    return unquote(urlsplit(url).path) or "/"
+    # A theme's links may double a slash ("//greek/page/"): WordPress answers both spellings,
+    # and so does the middleware, which looks the path up with its slashes single.
+    return re.sub(r"/{2,}", "/", unquote(urlsplit(url).path)) or "/"
 
 
 class Importer:
@@ -164,7 +168,10 @@ class Importer:
                 self.import_tag(term)
         for item in wxr.items(self.export.path):
             try:
-                self.import_item(item)
+                # The caches a post's saves make stale (its comment listing, the lists, the
+                # shared pages) are told once per post, not once per save.
+                with caching.replacing_versions_once():
+                    self.import_item(item)
             except wxr.ExportError:
                 raise
             except Exception as error:  # One post's failure stops that post only.
@@ -389,14 +396,12 @@ class Importer:
     def import_item(self, item):
         if item.post_type == "post":
             self.import_post(item)
+        elif item.post_type == "page":
+            self.import_page(item)
         elif item.post_type == "attachment":
             self.import_attachment(item)
         else:
             reasons = {
-                "page": _(
-                    "a page: Newsroom has no site pages yet; copy its text into the footer's "
-                    "pages by hand"
-                ),
                 "nav_menu_item": _("a menu entry: menus belong to the WordPress theme"),
                 "wp_navigation": _("a navigation menu: menus belong to the WordPress theme"),
             }
@@ -457,12 +462,18 @@ class Importer:
         fallback = wxr.Term("category", "", "uncategorized", _("Uncategorized"))
         return self.import_category(fallback), []
 
-    def unique_slug(self, item, article=None):
+    @staticmethod
+    def unique_slug(item, obj):
+        """WordPress's slug for `obj` (an article or a page), numbered if another has it."""
         base = (
-            slugify(unquote(item.slug))[:190] or slugify(item.title)[:190] or f"post-{item.wp_id}"
+            slugify(unquote(item.slug))[:190]
+            or slugify(item.title)[:190]
+            or f"{item.post_type}-{item.wp_id}"
         )
         slug, number = base, 1
-        others = Article.objects.exclude(pk=article.pk) if article else Article.objects.all()
+        others = type(obj).objects.all()
+        if not obj._state.adding:
+            others = others.exclude(pk=obj.pk)
         while others.filter(slug=slug).exists():
             number += 1
             slug = f"{base}-{number}"
@@ -471,6 +482,21 @@ class Importer:
     def views(self, item):
         value = item.first_meta(self.views_meta).strip()
         return int(value) if value.isdigit() else None
+
+    def outcome(self, known, target, digest, notes):
+        """What a post or page becomes on this run: IMPORTED (nothing here yet), UNCHANGED
+        (the same in WordPress), KEPT (an editor changed it here since the last import, and
+        no --overwrite: the report says so) or UPDATED."""
+        if target is None:
+            return IMPORTED
+        if known.digest == digest and not (self.retry_media and known.missing):
+            return UNCHANGED
+        if known.synced_at and target.updated_at > known.synced_at and not self.overwrite:
+            notes.append(
+                _("changed in Newsroom since the last import: left as it is (--overwrite)")
+            )
+            return KEPT
+        return UPDATED
 
     def import_post(self, item):
         if item.status in {"trash", "auto-draft", "inherit"}:
@@ -504,19 +530,11 @@ class Importer:
             known = self.identity(Kind.POST, item.wp_id)
             article = known.target if known is not None else None
             notes = []
-            if article is None:
+            outcome = self.outcome(known, article, digest, notes)
+            if outcome == IMPORTED:
                 article = self.create_article(item, notes)
-                outcome = IMPORTED
-            elif known.digest == digest and not (self.retry_media and known.missing):
-                outcome = UNCHANGED
-            elif known.synced_at and article.updated_at > known.synced_at and not self.overwrite:
-                outcome = KEPT
-                notes.append(
-                    _("changed in Newsroom since the last import: left as it is (--overwrite)")
-                )
-            else:
+            elif outcome == UPDATED:
                 self.update_article(article, item, notes)
-                outcome = UPDATED
             if outcome in {IMPORTED, UPDATED}:
                 missing = [note for note in notes if note.startswith("!")]
                 known = self.remember(
@@ -538,9 +556,9 @@ class Importer:
                 article.get_absolute_url(),
             )
 
-    def _fill(self, article, item, notes):
-        """Set the article's content from the post; notes for the report (an image missing
-        starts with "!")."""
+    def _body(self, item, notes):
+        """The post's or page's text converted (content.convert), with notes for the report
+        (an image missing starts with "!")."""
         conversion = content.convert(
             item.content, self.photo_for, self.attachments_by_parent.get(item.wp_id, ())
         )
@@ -551,6 +569,12 @@ class Importer:
             )
         for url in conversion.missing:
             notes.append("!" + _("image missing: %(url)s") % {"url": url})
+        return conversion.body
+
+    def _fill(self, article, item, notes):
+        """Set the article's content from the post; notes for the report (an image missing
+        starts with "!")."""
+        body = self._body(item, notes)
         section, others = self.section_for(item)
         if others:
             notes.append(
@@ -560,9 +584,9 @@ class Importer:
         article.title = item.title[:200] or _("Untitled (WordPress post %(id)s)") % {
             "id": item.wp_id
         }
-        article.slug = self.unique_slug(item, None if article._state.adding else article)
+        article.slug = self.unique_slug(item, article)
         article.standfirst = content.plain_text(item.excerpt)
-        article.body = conversion.body
+        article.body = body
         article.section = section
         article.author = self.author_for(item.creator) if item.creator else self.user
         article.comments_open = item.comment_status == "open"
@@ -616,6 +640,77 @@ class Importer:
         elif step is None and published:
             article.take_step("unpublish", by=self.user)
 
+    # --- Pages ------------------------------------------------------------------------------
+
+    def import_page(self, item):
+        """A WordPress page becomes a site page (pages.Page): published if it was, left out of
+        the footer (an editor chooses what the footer links to), its address redirected."""
+        for comment in item.comments:
+            self.note(
+                "comment",
+                comment.wp_id,
+                comment.author,
+                SKIPPED,
+                _("a comment on a page: site pages have no comments"),
+            )
+        if item.status in {"trash", "auto-draft", "inherit"}:
+            self.note(
+                "page",
+                item.wp_id,
+                item.title,
+                SKIPPED,
+                _("status “%(status)s” in WordPress: not imported") % {"status": item.status},
+            )
+            return
+        digest = _digest(item.title, item.content, item.slug, item.status, item.password)
+        with transaction.atomic():
+            known = self.identity(Kind.PAGE, item.wp_id)
+            page = known.target if known is not None else None
+            notes = []
+            outcome = self.outcome(known, page, digest, notes)
+            if outcome in {IMPORTED, UPDATED}:
+                page = page or Page()
+                self._fill_page(page, item, notes)
+                page.save()
+                missing = [note for note in notes if note.startswith("!")]
+                self.remember(
+                    known,
+                    Kind.PAGE,
+                    item.wp_id,
+                    page,
+                    digest=digest,
+                    missing=_("images missing") if missing else "",
+                )
+            if page.is_published:
+                new = page.get_absolute_url()
+                self.redirect(_path(item.link), new)
+                self.redirect(f"{self.site_path}/", new, f"page_id={item.wp_id}")
+            self.note(
+                "page",
+                item.wp_id,
+                item.title,
+                outcome,
+                "; ".join(note.lstrip("!") for note in notes),
+                page.get_absolute_url(),
+            )
+
+    def _fill_page(self, page, item, notes):
+        body = self._body(item, notes)
+        page.title = item.title[:200] or _("Untitled (WordPress page %(id)s)") % {"id": item.wp_id}
+        page.slug = self.unique_slug(item, page)
+        page.body = body
+        page.order = item.menu_order
+        if self.export.language in dict(settings.LANGUAGES):
+            page.language = self.export.language
+        page.updated_by = self.user
+        page.is_published = item.status == "publish" and not item.password
+        if item.password:
+            notes.append(_("password-protected in WordPress: imported unpublished"))
+        elif not page.is_published:
+            notes.append(
+                _("“%(status)s” in WordPress: imported unpublished") % {"status": item.status}
+            )
+
     # --- Comments ---------------------------------------------------------------------------
 
     def import_comments(self, item, article):
@@ -639,6 +734,7 @@ class Importer:
         ordered = sorted(
             item.comments, key=lambda c: (c.date_gmt is None, c.date_gmt, int(c.wp_id or 0))
         )
+        identities = []
         for wp_comment in ordered:
             if wp_comment.type in {"pingback", "trackback"}:
                 self.note(
@@ -657,7 +753,13 @@ class Importer:
                 self.note("comment", wp_comment.wp_id, wp_comment.author, SKIPPED, reason)
                 continue
             by_wp[wp_comment.wp_id] = comment
-            self.remember(None, Kind.COMMENT, wp_comment.wp_id, comment)
+            # Recorded together below: one INSERT for the post's comments, not one each.
+            identity = ImportedItem(site_url=self.site, kind=Kind.COMMENT, wp_id=wp_comment.wp_id)
+            identity.point_at(comment)
+            identity.synced_at = getattr(comment, "updated_at", None)
+            if self.record is not None and self.record.pk:
+                identity.last_import = self.record
+            identities.append(identity)
             self.note(
                 "comment",
                 wp_comment.wp_id,
@@ -666,6 +768,7 @@ class Importer:
                 reason,
                 comment.get_absolute_url(),
             )
+        ImportedItem.objects.bulk_create(identities, batch_size=500)
         # Old addresses are forgotten on the schedule of every comment's (comments.privacy).
         moment = timezone.now() - timezone.timedelta(days=settings.COMMENTS_PURGE_AFTER_DAYS)
         Comment.objects.for_article(article).with_request_data_before(moment).purge_request_data()

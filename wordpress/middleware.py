@@ -5,6 +5,8 @@ one of WordPress's short links (`/?p=12`, `/?page_id=5`, `/?cat=3`, `/?tag=x`,
 `/?attachment_id=7`), looks for a redirect, in one indexed query.
 """
 
+import re
+
 from django.http import HttpResponsePermanentRedirect
 
 from .models import Redirect
@@ -22,7 +24,8 @@ def _short_links(request):
 
 
 def _redirect(request):
-    redirect = Redirect.objects.matching(request.path, _short_links(request))
+    path = re.sub(r"/{2,}", "/", request.path)
+    redirect = Redirect.objects.matching(path, _short_links(request))
     return HttpResponsePermanentRedirect(redirect.new_path) if redirect else None
 
 

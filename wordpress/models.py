@@ -51,6 +51,7 @@ class ImportedItem(models.Model):
         CATEGORY = "category", _("Category")
         TAG = "tag", _("Tag")
         POST = "post", _("Post")
+        PAGE = "page", _("Page")
         ATTACHMENT = "attachment", _("Attachment")
         IMAGE = "image", _("Image in a post")
         COMMENT = "comment", _("Comment")

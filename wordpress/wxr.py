@@ -93,6 +93,7 @@ class Item:
     parent: str = "0"
     password: str = ""
     comment_status: str = ""
+    menu_order: int = 0
     attachment_url: str = ""
     categories: list = field(default_factory=list)  # [(domain, slug, name)]
     meta: dict = field(default_factory=dict)  # key -> [values]
@@ -236,6 +237,9 @@ def _item(element):
         parent=_text(children.get("post_parent")) or "0",
         password=_text(children.get("post_password")),
         comment_status=_text(children.get("comment_status")),
+        menu_order=int(_text(children.get("menu_order")) or 0)
+        if _text(children.get("menu_order")).isdigit()
+        else 0,
         attachment_url=_text(children.get("attachment_url")),
         line=element.sourceline or 0,
     )

@@ -12,6 +12,7 @@ from comments.services import unsubscribe_token
 from tests.articles.factories import AuthorProfileFactory, PublishedArticleFactory, SectionFactory
 from tests.comments.factories import ApprovedCommentFactory
 from tests.donations.factories import DonationPromptFactory
+from tests.pages.factories import PublishedPageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +68,7 @@ def newsroom():
     article = PublishedArticleFactory(section=section, author=author, slug="la-crue", tags=["eau"])
     comment = ApprovedCommentFactory(article=article)
     prompt = DonationPromptFactory()
+    PublishedPageFactory(slug="mentions-legales")
     captcha = CaptchaStore.generate_key()
     return {
         "articles:home": [],
@@ -84,6 +86,7 @@ def newsroom():
         "comments:unsubscribe": [unsubscribe_token("lea@example.org")],
         "donations:support": [],
         "donations:click": [prompt.pk],
+        "pages:detail": ["mentions-legales"],
         "healthz": [],
         "robots_txt": [],
         "sitemap": [],

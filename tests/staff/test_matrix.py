@@ -18,6 +18,7 @@ from taggit.models import Tag
 from articles.models import Article, Section
 from comments.models import Comment, ModerationPolicy
 from donations.models import DonationPrompt
+from pages.models import Page
 from photos.models import Photo
 from tests.articles.factories import (
     ArticleFactory,
@@ -27,6 +28,7 @@ from tests.articles.factories import (
 )
 from tests.comments.factories import ApprovedCommentFactory, PendingCommentFactory
 from tests.donations.factories import DonationPromptFactory
+from tests.pages.factories import PublishedPageFactory
 from tests.photos.factories import PhotoFactory
 from tests.photos.images import jpeg_bytes
 
@@ -299,6 +301,33 @@ def add_prompt(client, me, colleague):
     return DonationPrompt.objects.filter(name="Campagne de Noël").exists()
 
 
+def _page_data(**overrides):
+    return {
+        "title": "Mentions légales",
+        "slug": "mentions-legales",
+        "body": "<p>Éditeur : L'Écho du Val.</p>",
+        "language": "fr",
+        "is_published": "on",
+        "show_in_footer": "on",
+        "order": "1",
+        **overrides,
+    }
+
+
+def add_page(client, me, colleague):
+    client.post(reverse("admin:pages_page_add"), _page_data())
+    return Page.objects.filter(slug="mentions-legales", show_in_footer=True).exists()
+
+
+def change_page(client, me, colleague):
+    page = PublishedPageFactory(title="À propos", slug="a-propos")
+    client.post(
+        reverse("admin:pages_page_change", args=[page.pk]),
+        _page_data(title="Qui sommes-nous", slug="a-propos"),
+    )
+    return reload(page).title == "Qui sommes-nous"
+
+
 def bulk_switch_off_prompts(client, me, colleague):
     prompt = DonationPromptFactory(is_active=True)
     bulk(client, PROMPTS, "deactivate", [prompt])
@@ -469,6 +498,8 @@ MATRIX = [
     ("Add a tag", add_tag, {E, S}),
     ("Add a donation prompt", add_prompt, {E, S}),
     ("Bulk switch off donation prompts", bulk_switch_off_prompts, {E, S}),
+    ("Add a site page (“Mentions légales”)", add_page, {E, S}),
+    ("Change a site page", change_page, {E, S}),
     ("Approve a comment (row button)", approve_comment, {M, S}),
     ("Reject a comment (row button)", reject_comment, {M, S}),
     ("Mark a comment as spam (row button)", spam_comment, {M, S}),

@@ -21,6 +21,7 @@ from articles.models import Article, Section
 from comments.models import Comment, ModerationPolicy
 from comments.services import unsubscribe_token
 from operations.outage import outage_response
+from pages.models import Page
 from tests.comments.helpers import comment_data
 
 pytestmark = [pytest.mark.validate, pytest.mark.django_db(transaction=True)]
@@ -68,6 +69,8 @@ def reader_pages(language):
         get("search-nothing", reverse("articles:search") + "?q=xylophone")
         get("search-empty", reverse("articles:search") + "?q=")
         get("support", reverse("donations:support"))
+        for page in Page.objects.published():
+            get(f"page-{page.slug}", page.get_absolute_url())
         get("not-found", "/cette-page-n-existe-pas/", expected=404)
 
         article = Article.objects.published().filter(comments_open=True).first()

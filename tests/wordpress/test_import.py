@@ -10,6 +10,7 @@ from PIL import Image
 
 from articles.models import Article, ArticleEvent
 from comments.models import Comment
+from pages.models import Page
 from staff.roles import JOURNALIST
 from wordpress.models import Import, ImportedItem, Redirect
 
@@ -108,7 +109,77 @@ def test_a_future_post_is_scheduled_and_trash_is_not_imported(run_import):
     assert Article.objects.get(slug="plus-tard").is_scheduled
     assert by_id(report, "post", "15")["outcome"] == "skipped"
     assert not Article.objects.filter(title="À la corbeille").exists()
-    assert by_id(report, "page", "30")["outcome"] == "skipped"
+
+
+def test_pages_become_site_pages_and_their_old_addresses_redirect(run_import, client):
+    report = run_import(SITE)
+
+    legal = Page.objects.get(slug="mentions-legales")
+    assert (legal.title, legal.is_published, legal.language) == ("Mentions légales", True, "fr")
+    assert legal.body == "<p>Éditeur : L'Écho du Val.</p>"
+    # The footer is the editors' choice: WordPress's menus are the theme's.
+    assert not legal.show_in_footer
+    assert by_id(report, "page", "30") == {
+        "kind": "page",
+        "id": "30",
+        "title": "Mentions légales",
+        "outcome": "imported",
+        "reason": "",
+        "url": "/page/mentions-legales/",
+    }
+    assert ImportedItem.objects.get(kind="page", wp_id="30").target == legal
+    # A draft is kept, unpublished, with its order; its script is gone.
+    draft = Page.objects.get(slug="qui-sommes-nous")
+    assert (draft.is_published, draft.order) == (False, 2)
+    assert draft.body == "<p>Une rédaction de <strong>trois</strong> journalistes.</p>"
+    assert (
+        "brouillon" in by_id(report, "page", "31")["reason"]
+        or "draft" in by_id(report, "page", "31")["reason"]
+    )
+    # Old addresses: the permalink and the short link; none for a draft.
+    for old, query in [("/mentions-legales/", {}), ("/", {"page_id": "30"})]:
+        response = client.get(old, query)
+        assert (response.status_code, response["Location"]) == (301, "/page/mentions-legales/")
+    assert client.get("/", {"page_id": "31"}).status_code == 200
+    assert not Redirect.objects.filter(new_path="/page/qui-sommes-nous/").exists()
+
+
+def test_a_second_run_leaves_pages_alone_and_keeps_an_editors_change(run_import):
+    run_import(SITE)
+    legal = Page.objects.get(slug="mentions-legales")
+    legal.body = "<p>Éditeur : L'Écho du Val, SARL.</p>"
+    legal.save()
+
+    report = run_import(SITE)
+
+    assert Page.objects.count() == 2
+    assert by_id(report, "page", "31")["outcome"] == "unchanged"
+    assert by_id(report, "page", "30")["outcome"] == "unchanged"
+    legal.refresh_from_db()
+    assert legal.body == "<p>Éditeur : L'Écho du Val, SARL.</p>"
+
+
+def test_a_page_changed_in_wordpress_is_updated_unless_an_editor_changed_it(run_import, tmp_path):
+    run_import(SITE)
+    changed = tmp_path / "changed.xml"
+    changed.write_text(
+        SITE.read_text().replace("Éditeur : L'Écho du Val.", "Éditeur : L'Écho du Val (SAS)."),
+    )
+    draft = Page.objects.get(slug="qui-sommes-nous")
+    draft.body = "<p>Quatre journalistes.</p>"
+    draft.save()
+    changed.write_text(changed.read_text().replace("de <strong>trois</strong>", "de cinq"))
+
+    report = run_import(changed)
+
+    assert by_id(report, "page", "30")["outcome"] == "updated"
+    assert Page.objects.get(slug="mentions-legales").body == "<p>Éditeur : L'Écho du Val (SAS).</p>"
+    assert by_id(report, "page", "31")["outcome"] == "kept"
+    assert Page.objects.get(slug="qui-sommes-nous").body == "<p>Quatre journalistes.</p>"
+
+    run_import(changed, "--overwrite")
+
+    assert "cinq" in Page.objects.get(slug="qui-sommes-nous").body
 
 
 def test_comments_keep_their_status_and_threads(run_import, importer_user):

@@ -7,6 +7,7 @@ from django.db.models import Max
 
 from articles.models import Article
 from comments.models import Comment
+from pages.models import Page
 from wordpress import wxr
 from wordpress.models import Import, ImportedItem, Redirect
 
@@ -43,6 +44,10 @@ def test_every_item_is_imported_or_named_with_a_reason(run_import, export_path):
         entry for entry in report if entry["kind"] == "post" and entry["outcome"] == "imported"
     ]
     assert Article.objects.count() == len(posts) > 0
+    # Every page of the site that is not in the trash is a site page now.
+    pages = [entry for entry in report if entry["kind"] == "page"]
+    assert all(entry["outcome"] == "imported" for entry in pages)
+    assert Page.objects.count() == len(pages)
     # The history, for the admins.
     run = Import.objects.get()
     assert run.counts["post"]["imported"] == len(posts)
@@ -51,7 +56,7 @@ def test_every_item_is_imported_or_named_with_a_reason(run_import, export_path):
 
 def test_no_body_keeps_a_shortcode_or_a_block_comment(run_import, export_path):
     run_import(export_path)
-    for article in Article.objects.all():
+    for article in [*Article.objects.all(), *Page.objects.all()]:
         assert "<!--" not in article.body, article.title
         assert not SHORTCODE.search(article.body), (article.title, article.body)
         assert "<script" not in article.body
@@ -96,6 +101,8 @@ def test_a_second_run_changes_nothing(run_import, export_path):
         Redirect.objects.count(),
         ImportedItem.objects.count(),
         Article.objects.aggregate(latest=Max("updated_at"))["latest"],
+        Page.objects.count(),
+        Page.objects.aggregate(latest=Max("updated_at"))["latest"],
     )
 
     report = run_import(export_path)
@@ -106,6 +113,8 @@ def test_a_second_run_changes_nothing(run_import, export_path):
         Redirect.objects.count(),
         ImportedItem.objects.count(),
         Article.objects.aggregate(latest=Max("updated_at"))["latest"],
+        Page.objects.count(),
+        Page.objects.aggregate(latest=Max("updated_at"))["latest"],
     )
     assert after == before
     assert {entry["outcome"] for entry in report} <= {"unchanged", "skipped", "failed"}

@@ -10,6 +10,7 @@ DEMO_BUILDERS = [
     "articles.demo.build",
     "comments.demo.build",
     "donations.demo.build",
+    "pages.demo.build",
 ]
 
 

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PagesConfig(AppConfig):
+    name = "pages"
+    verbose_name = _("Site pages")
+
+    def ready(self):
+        from . import signals  # noqa: F401 - connects the footer's cache receivers
