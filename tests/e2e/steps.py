@@ -260,3 +260,39 @@ def send_comment(page, name, text):
     form.get_by_label("Recopiez les caractères de l'image").fill(captcha_answer(page))
     take_time_over_the_comment(page)
     form.get_by_role("button", name="Envoyer mon commentaire").click()
+
+
+def answer_from_the_queue(page, live_server, comment_text, answer):
+    """A member of staff who answers readers (logged in on `page`) answers the published comment
+    that says `comment_text`, from the moderation queue, as the newsroom."""
+    page.goto(f"{live_server.url}/admin/comments/comment/?status=approved")
+    # Not the rows of its answers, which quote it.
+    quoted = page.locator(".comment-parent", has_text=comment_text)
+    row = page.locator("#result_list tbody tr", has_text=comment_text, has_not=quoted)
+    row.get_by_role("link", name="Répondre", exact=True).click()
+    expect(page.locator(".comment-answered")).to_contain_text(comment_text)
+    page.get_by_label("Répondre au nom de la rédaction").fill(answer)
+    page.get_by_role("button", name="Publier la réponse").click()
+
+
+def report_comment(comment, author, reason, note=""):
+    """Report `comment` (its place on the article page) by `author` from its "Signaler" link, on
+    the report's own page, giving `reason` (its label) and `note`."""
+    page = comment.page
+    comment.get_by_role("link", name=f"Signaler le commentaire de {author}").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Signaler un commentaire")
+    expect(page.locator(".report-page__comment figcaption")).to_have_text(author)
+    page.get_by_label(reason, exact=True).check()
+    if note:
+        page.get_by_label("Quelque chose à ajouter ? (facultatif)").fill(note)
+    page.get_by_role("button", name="Envoyer le signalement").click()
+
+
+def run_background_jobs():
+    """What the worker (`manage.py db_worker`) does between two steps: run every job queued so
+    far, the emails among them, then stop."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, stdout=StringIO())
