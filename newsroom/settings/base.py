@@ -242,6 +242,63 @@ STORAGES = {
     },
 }
 
+# Photos on object storage (README, "Photos on object storage"): with MEDIA_STORAGE=s3, originals
+# and renditions (django-imagekit writes its cache files through the default storage too) go to
+# an S3-compatible bucket, served from its public address or a CDN in front of it. Their names
+# are unique and never reused (a changed photo is a new file, and so are its renditions), so
+# browsers and the CDN may keep them for a year.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
+if MEDIA_STORAGE == "s3":
+    from botocore.config import Config as BotocoreConfig
+
+    _s3 = {}
+    for _name in (
+        "S3_BUCKET",
+        "S3_ENDPOINT_URL",
+        "S3_ACCESS_KEY_ID",
+        "S3_SECRET_ACCESS_KEY",
+        "S3_REGION",
+        "S3_PUBLIC_URL",
+    ):
+        _s3[_name] = env.str(_name, default="")
+        if not _s3[_name]:
+            raise ImproperlyConfigured(
+                f"{_name} is not set: MEDIA_STORAGE=s3 needs S3_BUCKET, S3_ENDPOINT_URL, "
+                "S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_REGION and S3_PUBLIC_URL "
+                "(see .env.example)."
+            )
+    _protocol, _sep, _public_host = _s3["S3_PUBLIC_URL"].rstrip("/").partition("//")
+    if _protocol not in ("http:", "https:") or not _sep:
+        raise ImproperlyConfigured(
+            "S3_PUBLIC_URL must be an http(s) address, such as https://media.example.org "
+            "or https://s3.example.org/bucket."
+        )
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _s3["S3_BUCKET"],
+            "endpoint_url": _s3["S3_ENDPOINT_URL"],
+            "access_key": _s3["S3_ACCESS_KEY_ID"],
+            "secret_key": _s3["S3_SECRET_ACCESS_KEY"],
+            "region_name": _s3["S3_REGION"],
+            # Readers get plain, public addresses: no signature that would change every page.
+            "custom_domain": _public_host,
+            "url_protocol": _protocol,
+            "querystring_auth": False,
+            # A name taken gets a new one, never overwrites: what a browser kept stays right.
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+            # A store that is away is told in seconds (/healthz, an upload), not in minutes.
+            "client_config": BotocoreConfig(
+                connect_timeout=5, read_timeout=30, retries={"mode": "standard", "max_attempts": 3}
+            ),
+        },
+    }
+elif MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured(
+        f"MEDIA_STORAGE is {MEDIA_STORAGE!r}: set it to local (the default, MEDIA_ROOT) or s3."
+    )
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
