@@ -1,11 +1,12 @@
 """A WordPress post's content as an article body (articles.body's contract).
 
-In order: Gutenberg galleries and embeds are read from their blocks, then every block comment
-goes; `[caption]`, `[gallery]` and `[embed]` shortcodes become the body's figures and every other
-shortcode goes, named in the report; classic-editor text gets its paragraphs back (what
-WordPress's `wpautop` does when it shows a post); images become library photos, and addresses of
-YouTube, Vimeo and Dailymotion videos become videos. `Article.save()` then passes the result
-through the body's allow-list (articles.sanitize), like anything a journalist writes.
+In order: Gutenberg galleries, covers, media-and-text blocks and embeds are read from their
+blocks (a cover's or a media-and-text block's photo comes first, then its text), then every
+block comment goes; `[caption]`, `[gallery]` and `[embed]` shortcodes become the body's figures
+and every other shortcode goes, named in the report; classic-editor text gets its paragraphs
+back (what WordPress's `wpautop` does when it shows a post); images become library photos, and
+addresses of YouTube, Vimeo and Dailymotion videos become videos. `Article.save()` then passes
+the result through the body's allow-list (articles.sanitize), like anything a journalist writes.
 
 Photos are found through `photo_for(url, attachment_id, alt, caption)`, given by the importer:
 it returns a library photo's id, or None when the file could not be had (the image is left out
@@ -37,6 +38,23 @@ _EMBED_BLOCK = re.compile(
     r"<!--\s*wp:(?:core-)?embed(?:/[a-z0-9-]+)?(?P<attrs>\s+\{[\s\S]*?\})?\s*-->"
     r"[\s\S]*?<!--\s*/wp:(?:core-)?embed(?:/[a-z0-9-]+)?\s*-->"
 )
+_COVER_BLOCK = re.compile(
+    r"<!--\s*wp:cover(?P<attrs>\s+\{[\s\S]*?\})?\s*-->(?P<inner>[\s\S]*?)<!--\s*/wp:cover\s*-->"
+)
+_MEDIA_TEXT_BLOCK = re.compile(
+    r"<!--\s*wp:media-text(?P<attrs>\s+\{[\s\S]*?\})?\s*-->(?P<inner>[\s\S]*?)"
+    r"<!--\s*/wp:media-text\s*-->"
+)
+#: What a cover puts behind its text: its background image or video, its dimming layer.
+_COVER_BACKGROUND = re.compile(
+    r"<(?:img|video)\b[^>]*wp-block-cover__(?:image|video)-background[^>]*>(?:\s*</video>)?"
+    r"|<span\b[^>]*wp-block-cover__(?:gradient-)?background[^>]*>\s*</span>",
+    re.IGNORECASE,
+)
+_MEDIA_TEXT_MEDIA = re.compile(
+    r"<figure\b[^>]*wp-block-media-text__media[^>]*>([\s\S]*?)</figure>", re.IGNORECASE
+)
+_DIV = re.compile(r"</?div\b[^>]*>", re.IGNORECASE)
 _SHORTCODE = re.compile(r"\[(?P<close>/)?(?P<name>[A-Za-z_][\w-]*)(?P<attrs>[^\]]*)\]")
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
@@ -106,6 +124,14 @@ def _embed(url):
         return None
     host = f' data-embed-host="{video.host}"' if video.host else ""
     return f'<figure data-embed="{video.provider}" data-embed-id="{video.video_id}"{host}></figure>'
+
+
+def _block_attributes(match):
+    try:
+        attrs = json.loads((match.group("attrs") or "{}").strip())
+    except ValueError:
+        return {}
+    return attrs if isinstance(attrs, dict) else {}
 
 
 def _link(url):
@@ -183,6 +209,42 @@ class Converter:
             self._removed("wp:embed")
             return ""
         return _embed(url) or _link(url)
+
+    def _cover_block(self, match):
+        """A cover (a text over an image): the image as a photo, then the text, without the
+        layers and wrappers that put one over the other."""
+        attrs = _block_attributes(match)
+        inner = match.group("inner")
+        figure = ""
+        if attrs.get("backgroundType") == "video":
+            self._removed("video")
+        elif attrs.get("url") or attrs.get("id"):
+            photo_id = self._photo(
+                attrs.get("url", ""), str(attrs.get("id", "")), attrs.get("alt", "")
+            )
+            figure = _figure(photo_id, alt=attrs.get("alt", "")) if photo_id else ""
+        text = _DIV.sub("", _COVER_BACKGROUND.sub("", inner)).strip()
+        return "\n".join(part for part in (figure, text) if part)
+
+    def _media_text_block(self, match):
+        """A media and text side by side: the photo first, then the text, whichever side
+        WordPress showed the media on."""
+        attrs = _block_attributes(match)
+        inner = match.group("inner")
+        media = _MEDIA_TEXT_MEDIA.search(inner)
+        figure = ""
+        if media is not None:
+            inner = inner[: media.start()] + inner[media.end() :]
+            tags = _IMG.findall(media.group(1))
+            if tags:
+                img = attributes(tags[0])
+                attachment_id = _attachment_id(img) or str(attrs.get("mediaId", ""))
+                photo_id = self._photo(img.get("src", ""), attachment_id, img.get("alt", ""))
+                figure = _figure(photo_id, alt=img.get("alt", "")) if photo_id else ""
+            elif "<video" in media.group(1).lower() or attrs.get("mediaType") == "video":
+                self._removed("video")
+        text = _DIV.sub("", inner).strip()
+        return "\n".join(part for part in (figure, text) if part)
 
     def _note_blocks(self, text):
         """Blocks with no meaning outside a WordPress theme are named in the report."""
@@ -301,6 +363,8 @@ class Converter:
         if gutenberg:
             self._note_blocks(text)
             text = _GALLERY_BLOCK.sub(self._gallery_block, text)
+            text = _COVER_BLOCK.sub(self._cover_block, text)
+            text = _MEDIA_TEXT_BLOCK.sub(self._media_text_block, text)
             text = _EMBED_BLOCK.sub(self._embed_block, text)
             text = _BLOCK_COMMENT.sub("", text)
         text = self._shortcodes(text)

@@ -39,6 +39,7 @@ from staff.roles import JOURNALIST
 from . import content, wxr
 from .media import MissingFile, upload_path
 from .models import ImportedItem, Redirect
+from .report import Report
 
 Kind = ImportedItem.Kind
 
@@ -87,6 +88,7 @@ class Importer:
         views_meta="post_views_count",
         section_map=None,
         progress=None,
+        report=None,
     ):
         self.export = export
         self.site = export.site_url
@@ -100,7 +102,7 @@ class Importer:
         self.views_meta = views_meta
         self.section_map = section_map or {}
         self.progress = progress or (lambda: None)
-        self.report = []
+        self.report = report if report is not None else Report()
         self.authors = {}  # login -> user
         self.author_ids = {}  # WordPress user id -> login
         self.sections = {}  # category slug -> Section
@@ -117,7 +119,7 @@ class Importer:
     # --- The report -------------------------------------------------------------------------
 
     def note(self, kind, wp_id, title, outcome, reason="", url=""):
-        self.report.append(
+        self.report.add(
             {
                 "kind": kind,
                 "id": wp_id,
@@ -129,11 +131,7 @@ class Importer:
         )
 
     def counts(self):
-        counts = {}
-        for entry in self.report:
-            outcomes = counts.setdefault(entry["kind"], {})
-            outcomes[entry["outcome"]] = outcomes.get(entry["outcome"], 0) + 1
-        return counts
+        return self.report.counts
 
     # --- Identities -------------------------------------------------------------------------
 

@@ -27,8 +27,12 @@ class Import(models.Model):
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     #: {"post": {"imported": 3, "unchanged": 1}, …}
     counts = models.JSONField(_("counts"), default=dict, blank=True)
-    #: Every item of the file: [{"kind", "id", "title", "outcome", "reason", "url"}, …].
-    report = models.JSONField(_("report"), default=list, blank=True)
+    #: The first items that were not simply imported (failed, skipped, kept, or imported with
+    #: a note): [{"kind", "id", "title", "outcome", "reason", "url"}, …]. The whole report,
+    #: every item of the file, goes to the report file as the import runs, never to memory.
+    problems = models.JSONField(_("first problems"), default=list, blank=True)
+    problem_count = models.PositiveIntegerField(_("problems"), default=0)
+    report_file = models.CharField(_("report file"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-pk"]

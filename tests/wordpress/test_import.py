@@ -1,7 +1,9 @@
 """The importer on small files of our own: what the real exports lack."""
 
 import io
+import json
 import shutil
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -329,6 +331,29 @@ def test_imports_are_listed_read_only_in_the_admin(run_import, client, importer_
     assert page.status_code == 200
     assert b"newsroom-site.xml" in page.content
     assert client.get("/admin/wordpress/import/add/").status_code == 403
+    # The whole report, from its file; the history keeps the counts and the first problems.
+    download = f"/admin/wordpress/import/{run.pk}/report/"
+    assert download.encode() in page.content
+    assert run.problems
+    assert run.problem_count == len(run.problems)
+    report = client.get(download)
+    assert report.status_code == 200
+    assert json.loads(b"".join(report.streaming_content)) == json.loads(
+        Path(run.report_file).read_text()
+    )
+    Path(run.report_file).unlink()
+    assert client.get(download).status_code == 404
+    assert download.encode() not in client.get(f"/admin/wordpress/import/{run.pk}/change/").content
+
+
+def test_the_report_is_not_offered_to_staff_without_the_permission(run_import, client):
+    run_import(SITE)
+    run = Import.objects.get()
+    journalist = get_user_model().objects.get(username="marie")
+    journalist.is_staff = True
+    journalist.save()
+    client.force_login(journalist)
+    assert client.get(f"/admin/wordpress/import/{run.pk}/report/").status_code == 404
 
 
 def test_uploads_never_read_outside_their_folder(tmp_path, uploads):

@@ -1,5 +1,3 @@
-import csv
-import json
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -14,6 +12,7 @@ from wordpress import wxr
 from wordpress.importer import Importer
 from wordpress.media import Fetcher
 from wordpress.models import Import
+from wordpress.report import Report
 
 
 class Command(BaseCommand):
@@ -113,16 +112,23 @@ class Command(BaseCommand):
         record = Import(file_name=path.name[:255], site_url=export.site_url[:200], user=user)
         if not dry_run:
             record.save()
+        report_path = Path(options["report"]).resolve() if options["report"] else None
+        if report_path is not None and not dry_run:
+            record.report_file = str(report_path)[:500]
+            record.save(update_fields=["report_file"])
         fetcher = Fetcher(uploads=options["uploads"], download=not options["no_download"])
         console = Console(file=self.stderr._out, force_terminal=None)
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=console,
-            disable=not console.is_terminal,
-        ) as progress:
+        with (
+            Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=console,
+                disable=not console.is_terminal,
+            ) as progress,
+            Report(report_path) as report,
+        ):
             task = progress.add_task(_("Importing"), total=export.item_count)
             importer = Importer(
                 export,
@@ -135,38 +141,29 @@ class Command(BaseCommand):
                 views_meta=options["views_meta"],
                 section_map=section_map,
                 progress=lambda: progress.advance(task),
+                report=report,
             )
             try:
                 if dry_run:
                     # Everything as it would be done, then undone.
                     with transaction.atomic():
-                        report = importer.run()
+                        importer.run()
                         transaction.set_rollback(True)
                 else:
                     # One transaction per post (the importer's): a failure keeps the others.
-                    report = importer.run()
+                    importer.run()
             except wxr.ExportError as error:
                 raise CommandError(str(error)) from error
         counts = importer.counts()
         if not dry_run:
             record.counts = counts
-            record.report = report
+            record.problems = report.problems
+            record.problem_count = report.problem_count
             record.finished_at = timezone.now()
             record.save()
-        if options["report"]:
-            self.write_report(Path(options["report"]), report)
+        if report_path is not None:
+            self.stdout.write(_("Report written to %(path)s.") % {"path": report_path})
         self.summary(counts, dry_run)
-
-    def write_report(self, path, report):
-        columns = ["kind", "id", "title", "outcome", "reason", "url"]
-        with path.open("w", encoding="utf-8", newline="") as file:
-            if path.suffix.lower() == ".csv":
-                writer = csv.DictWriter(file, fieldnames=columns)
-                writer.writeheader()
-                writer.writerows(report)
-            else:
-                json.dump(report, file, ensure_ascii=False, indent=1)
-        self.stdout.write(_("Report written to %(path)s.") % {"path": path})
 
     def summary(self, counts, dry_run):
         for kind, outcomes in sorted(counts.items()):
