@@ -129,7 +129,7 @@ def test_a_forged_parent_is_a_form_error_and_the_text_is_kept(client, article, f
     response = client.post(post_url(article), data)
 
     assert response.status_code == 200
-    assert not Comment.objects.filter(name="Mathilde").exists()
+    assert not Comment.objects.filter(email="mathilde@example.org").exists()
     page = text_of(response)
     assert "ne peut plus recevoir de réponse" in page
     assert "Ma réponse, gardée." in response.content.decode()
@@ -151,7 +151,7 @@ def test_a_reply_whose_captcha_failed_keeps_its_text_and_its_parent(client, arti
     assert "Ma réponse à Marie." in response.content.decode()
     assert "En réponse à Marie" in text_of(response)
     assert f'name="parent" value="{marie.pk}"' in response.content.decode()
-    assert not Comment.objects.filter(name="Mathilde").exists()
+    assert not Comment.objects.filter(email="mathilde@example.org").exists()
 
 
 def test_a_new_captcha_image_keeps_the_reply(client, article):
@@ -171,7 +171,7 @@ def test_a_reply_on_a_closed_article_is_refused(client, article):
 
     response = client.post(post_url(article), comment_data(parent=str(marie.pk)))
 
-    assert not Comment.objects.filter(name="Mathilde").exists()
+    assert not Comment.objects.filter(email="mathilde@example.org").exists()
     assert "Les commentaires sont fermés" in text_of(response)
 
 
