@@ -6,6 +6,7 @@ sitemap of every page (`/sitemap.xml`) gathers several apps' sitemaps: newsroom/
 
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
+from django.views.decorators.http import conditional_page
 from django.views.generic import TemplateView
 
 from .feeds import LatestArticlesAtomFeed, LatestArticlesFeed, SectionAtomFeed, SectionFeed
@@ -23,8 +24,14 @@ urlpatterns = [
         {"sitemaps": {"news": NewsSitemap}, "template_name": "articles/sitemap_news.xml"},
         name="news_sitemap",
     ),
-    path("feeds/rss/", LatestArticlesFeed(), name="feed_rss"),
-    path("feeds/atom/", LatestArticlesAtomFeed(), name="feed_atom"),
-    path("feeds/<slug:slug>/rss/", SectionFeed(), name="section_feed_rss"),
-    path("feeds/<slug:slug>/atom/", SectionAtomFeed(), name="section_feed_atom"),
+    # Feed readers ask again every few minutes: an ETag (and the Last-Modified the feed sets)
+    # lets them get 304 Not Modified while nothing changed.
+    path("feeds/rss/", conditional_page(LatestArticlesFeed()), name="feed_rss"),
+    path("feeds/atom/", conditional_page(LatestArticlesAtomFeed()), name="feed_atom"),
+    path("feeds/<slug:slug>/rss/", conditional_page(SectionFeed()), name="section_feed_rss"),
+    path(
+        "feeds/<slug:slug>/atom/",
+        conditional_page(SectionAtomFeed()),
+        name="section_feed_atom",
+    ),
 ]

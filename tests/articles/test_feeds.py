@@ -303,3 +303,23 @@ def test_the_texts_photos_cost_one_query_once_then_none(rich):
     assert len(photos) == 1
     # The articles with section and byline, then their tags: as without photos.
     assert len(again.captured_queries) <= 2
+
+
+@pytest.mark.parametrize("name", ["feed_rss", "feed_atom"])
+def test_a_feed_reader_asking_again_gets_304_until_an_article_is_published(articles, name):
+    url = reverse(name)
+    first = reader_client().get(url)
+    assert first.status_code == 200
+    assert first.has_header("ETag")
+    assert first.has_header("Last-Modified")
+
+    by_etag = reader_client().get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    by_date = reader_client().get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+
+    assert (by_etag.status_code, by_etag.content) == (304, b"")
+    assert (by_date.status_code, by_date.content) == (304, b"")
+
+    PublishedArticleFactory(title="Une nouvelle")
+    fresh = reader_client().get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert fresh.status_code == 200
+    assert "Une nouvelle" in fresh.content.decode()
