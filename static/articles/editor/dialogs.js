@@ -315,6 +315,13 @@ export function editOnEnter(editor, typeName, edit) {
   return true;
 }
 
+/** A figure's `data-…` attribute as a node attribute, written only when it has a value. */
+export const dataAttribute = (name, attribute) => ({
+  default: null,
+  parseHTML: (element) => element.getAttribute(attribute) || null,
+  renderHTML: (attributes) => (attributes[name] ? { [attribute]: attributes[name] } : {}),
+});
+
 /** The line that names a figure's kind on its card. */
 export function badge(text) {
   return crel("p", { className: "newsroom-figure-kind", textContent: text });

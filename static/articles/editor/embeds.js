@@ -12,6 +12,7 @@ import { mergeAttributes, Node } from "django-prose-editor/editor";
 import {
   badge,
   crel,
+  dataAttribute,
   editOnEnter,
   failure,
   field,
@@ -104,12 +105,6 @@ function embedDialog(editor, options, pos = null) {
   });
 }
 
-const data = (name, attribute) => ({
-  default: null,
-  parseHTML: (element) => element.getAttribute(attribute) || null,
-  renderHTML: (attributes) => (attributes[name] ? { [attribute]: attributes[name] } : {}),
-});
-
 export const Embed = Node.create({
   name: "embed",
   group: "block",
@@ -123,10 +118,10 @@ export const Embed = Node.create({
 
   addAttributes() {
     return {
-      provider: data("provider", "data-embed"),
-      videoId: data("videoId", "data-embed-id"),
-      host: data("host", "data-embed-host"),
-      title: data("title", "data-embed-title"),
+      provider: dataAttribute("provider", "data-embed"),
+      videoId: dataAttribute("videoId", "data-embed-id"),
+      host: dataAttribute("host", "data-embed-host"),
+      title: dataAttribute("title", "data-embed-title"),
     };
   },
 

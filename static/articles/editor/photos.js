@@ -15,6 +15,7 @@ import { mergeAttributes, Node } from "django-prose-editor/editor";
 import {
   badge,
   crel,
+  dataAttribute,
   editOnEnter,
   failure,
   field,
@@ -337,13 +338,6 @@ function photoDialog(editor, options, pos = null) {
     if (attrs) putFigure(editor, "photo", attrs, pos);
   });
 }
-
-/** A `data-…` attribute, written only when it has a value. */
-const dataAttribute = (name, attribute) => ({
-  default: null,
-  parseHTML: (element) => element.getAttribute(attribute) || null,
-  renderHTML: (attributes) => (attributes[name] ? { [attribute]: attributes[name] } : {}),
-});
 
 export const Photo = Node.create({
   name: "photo",

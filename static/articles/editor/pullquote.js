@@ -7,6 +7,7 @@ import { mergeAttributes, Node } from "django-prose-editor/editor";
 import {
   badge,
   crel,
+  dataAttribute,
   editOnEnter,
   field,
   figureView,
@@ -77,12 +78,7 @@ export const PullQuote = Node.create({
         parseHTML: (element) => element.getAttribute("data-quote") || "",
         renderHTML: (attributes) => ({ "data-quote": attributes.quote }),
       },
-      source: {
-        default: null,
-        parseHTML: (element) => element.getAttribute("data-source") || null,
-        renderHTML: (attributes) =>
-          attributes.source ? { "data-source": attributes.source } : {},
-      },
+      source: dataAttribute("source", "data-source"),
     };
   },
 
