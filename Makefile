@@ -7,7 +7,7 @@ PORT ?= 8000
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve worker test lint format messages compilemessages demo e2e validate wrk bench bench-import soak clean lock backup restore
+.PHONY: help install run serve worker test lint format messages compilemessages demo e2e validate cluster nginx wrk bench bench-import soak clean lock backup restore
 
 help:
 	@echo "make run    install, migrate, load demo content and serve on http://127.0.0.1:$(PORT)"
@@ -17,6 +17,7 @@ help:
 	@echo "make worker the background jobs' worker (emails, photo renditions), with the site's settings"
 	@echo "make e2e    browser tests in Debian's Chromium (installs it when missing)"
 	@echo "make validate   every public page through the W3C Nu HTML Checker"
+	@echo "make cluster    two servers behind nginx, a worker, PostgreSQL, Redis, SeaweedFS: the scenario of README's \"Running several servers\""
 	@echo "make messages   update the French and English catalogues"
 	@echo "make bench  benchmark under gunicorn + wrk on SQLite and PostgreSQL (SCALE=1: 100k/1M)"
 	@echo "make soak   a minute at 64 connections: zero errors, memory growth under 10%"
@@ -109,6 +110,18 @@ e2e: compilemessages
 validate: compilemessages
 	@test -f node_modules/vnu-jar/build/dist/vnu.jar || npm ci --no-audit --no-fund --silent
 	$(BIN)/python -m pytest tests/validate -m validate $(PYTEST_ARGS)
+
+# The cluster test (tests/operations/test_cluster.py, README "Running several servers"): two
+# gunicorns in folders of their own behind nginx, one worker, on PostgreSQL (CLUSTER_POSTGRES_URL,
+# any database of the server: the test makes its own and drops it), Redis and SeaweedFS. It
+# prints what it proved.
+cluster: compilemessages nginx wrk
+	$(BIN)/python -m pytest tests/operations/test_cluster.py -m cluster -s $(PYTEST_ARGS)
+
+# The load balancer, from Debian's packages; the tests run their own instance, not the system's.
+nginx:
+	@test -x /usr/sbin/nginx || { echo "Installing nginx from Debian's packages"; \
+		apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null; }
 
 # The benchmark (bench/run.py): gunicorn under production settings on SQLite and on PostgreSQL
 # with Redis, loaded by wrk. SCALE=1 adds 100,000 articles and 1,000,000 comments (longer).

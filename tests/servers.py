@@ -1,6 +1,6 @@
 """Real servers, for the tests that need a network between the site and what it talks to, and
-for the benchmark: gunicorn serving the site, a TCP forwarder that can be unplugged, and
-SeaweedFS's S3 gateway for photos on object storage.
+for the benchmark: gunicorn serving the site, a TCP forwarder that can be unplugged,
+SeaweedFS's S3 gateway for photos on object storage, and nginx balancing several gunicorns.
 
 Nothing here imports Django: bench/run.py, which never sets Django up, starts its gunicorn with
 the same launcher.
@@ -119,7 +119,9 @@ class Gunicorn:
     Used as a context manager (or with `start()` and `stop()`): started, it has answered
     `ready_path` (a worker serves, not just the port open; any status will do, a database
     outage included); stopped, it is gone with all its workers, whatever happened in between.
-    `access_log` names a file for gunicorn's access log, in `access_format`.
+    `access_log` names a file for gunicorn's access log, in `access_format`. With a `folder`,
+    gunicorn runs there rather than in the project's folder, as a server of its own does: the
+    code is the project's, what it writes (its static files, say) goes where `env` says.
     """
 
     def __init__(
@@ -133,8 +135,10 @@ class Gunicorn:
         access_log=None,
         access_format=None,
         ready_path="/",
+        folder=None,
     ):
         self.logfile = Path(logfile)
+        self.folder = Path(folder) if folder else ROOT
         self.port = port or free_port()
         self.workers = workers
         self.access_log = access_log
@@ -161,6 +165,8 @@ class Gunicorn:
             "--log-level",
             "warning",
         ]
+        if self.folder != ROOT:
+            command += ["--pythonpath", str(ROOT)]
         if self.access_log:
             command += ["--access-logfile", str(self.access_log)]
             if self.access_format:
@@ -172,7 +178,7 @@ class Gunicorn:
         with open(self.logfile, "a") as log:
             self.process = subprocess.Popen(
                 self.command(),
-                cwd=ROOT,
+                cwd=self.folder,
                 env=self.env,
                 stdout=log,
                 stderr=log,
@@ -384,6 +390,129 @@ class SeaweedFS:
 
     def log_tail(self, characters=3000):
         return (self.directory / "weed.log").read_text(errors="replace")[-characters:]
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+class Nginx:
+    """nginx from Debian as a round-robin load balancer on loopback, in front of `servers`
+    (objects with a `port`): its own configuration, logs and temporary files in `directory`,
+    nothing of the system's touched. The proxying itself is the production sample's
+    (docs/deploy/nginx/newsroom-proxy.conf), included as it is.
+
+    Its access log names, for each request, the server that answered it (`upstream`).
+    """
+
+    BINARY = "/usr/sbin/nginx"
+    PROXY_CONF = ROOT / "docs" / "deploy" / "nginx" / "newsroom-proxy.conf"
+
+    def __init__(self, directory, servers, port=None):
+        self.directory = Path(directory)
+        self.servers = servers
+        self.port = port or free_port()
+        self.process = None
+
+    @property
+    def access_log(self):
+        return self.directory / "access.log"
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def configuration(self):
+        upstreams = "\n".join(
+            f"        server 127.0.0.1:{server.port} max_fails=1 fail_timeout=30s;"
+            for server in self.servers
+        )
+        temp = self.directory / "temp"
+        return f"""
+worker_processes 1;
+pid {self.directory / "nginx.pid"};
+error_log {self.directory / "error.log"} warn;
+events {{ worker_connections 512; }}
+http {{
+    log_format upstream '$request_method|$request_uri|$status|$upstream_addr|$upstream_status';
+    access_log {self.access_log} upstream;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+    upstream newsroom {{
+{upstreams}
+    }}
+    server {{
+        listen 127.0.0.1:{self.port};
+        location / {{
+            # A load generator leaves with requests under way when its time is up: the
+            # servers answer them anyway, and log them, so that the views they counted can be
+            # checked against their logs.
+            proxy_ignore_client_abort on;
+            include {self.PROXY_CONF};
+        }}
+    }}
+}}
+"""
+
+    def start(self, timeout=30):
+        (self.directory / "temp").mkdir(parents=True, exist_ok=True)
+        conf = self.directory / "nginx.conf"
+        conf.write_text(self.configuration())
+        with open(self.directory / "nginx.log", "a") as log:
+            self.process = subprocess.Popen(
+                [self.BINARY, "-p", str(self.directory), "-c", str(conf), "-g", "daemon off;"],
+                cwd=self.directory,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"nginx exited at start-up:\n{self.log_tail()}")
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", self.port), timeout=1),
+            ):
+                return self
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"nginx did not listen within {timeout} s:\n{self.log_tail()}")
+
+    def stop(self):
+        if self.process is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self.process = None
+
+    def answered_by(self, path):
+        """{upstream address: count} of the requests for `path` that a server answered with a
+        200 (the reader may have left meanwhile), and how many of them went to a second server
+        after the first failed."""
+        counts, retried = {}, 0
+        for line in self.access_log.read_text().splitlines():
+            _method, uri, _status, upstream, upstream_status = line.split("|")
+            servers, statuses = upstream.split(", "), upstream_status.split(", ")
+            if uri == path and statuses[-1] == "200":
+                # After a retry, the servers tried in turn: the last one answered.
+                counts[servers[-1]] = counts.get(servers[-1], 0) + 1
+                retried += len(servers) > 1
+        return counts, retried
+
+    def log_tail(self, characters=3000):
+        logs = [self.directory / "nginx.log", self.directory / "error.log"]
+        return "\n".join(path.read_text()[-characters:] for path in logs if path.exists())
 
     def __enter__(self):
         return self.start()
