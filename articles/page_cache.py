@@ -5,26 +5,32 @@ A story that spreads brings thousands of readers to one page. Rendering it for e
 but a few bytes come out the same. So a reader's visit renders the page once as a *shell*: the
 same HTML with a placeholder wherever something belongs to one request (the view count, the
 CSRF token, the captcha, the comment form's start time, the donation prompt drawn for them, the
-address the language switcher returns to). Later readers get the shell from the cache with those
-slots filled in, at the cost of the writes their visit makes anyway: the view and the prompt
-impression, in one short transaction (captcha challenges are stored a batch at a time, each
-still shown to one reader: see comments/captcha_batch.py).
+address the language switcher returns to, the messages waiting for them, their own comments
+awaiting moderation). Later readers get the shell from the cache with those slots filled in, at
+the cost of the writes their visit makes anyway: the view and the prompt impression, in one
+statement on PostgreSQL and one short transaction on SQLite (see Article.count_view; captcha
+challenges are stored a batch at a time, each still shown to one reader: see
+comments/captcha_batch.py).
 
 Correctness does not rest on expiry:
 
 - the view's UPDATE only matches the article if it is still published and its ``updated_at`` is
   the one the shell was rendered from, so an edit, an unpublication or a new slug falls back to
-  a full render at once, whichever worker or cache holds the shell;
+  a full render at once, whichever worker or cache holds the shell (a visit that counts nothing
+  asks the same with one SELECT);
 - the shell records the version keys it was rendered under (the approved comments' listing
   version, the site-wide generation bumped when sections, the moderation policy or author
   profiles change) and is served only while they are unchanged;
 - it lives ``ARTICLE_PAGE_CACHE_SECONDS`` at most (and never past the moment comments close),
   which bounds anything time-dependent.
 
-Only readers who are nobody in particular share a shell: a GET without a session or a message
-waiting (staff previews, a reader who just commented and sees their own waiting comment, a
-"thank you" message all come from a full render), and not a crawler (its visit is not counted,
-so it takes the full render path that counts nothing).
+Every GET shares the shell but staff's (previews, the newsroom's answer forms): telling staff
+apart reads the session, so it is only asked of a request with a session cookie. A reader with a
+session (one who just commented) or a message waiting is served from the shell with those parts
+as slots, filled from their own session and cookies; a shell never holds any of them, since
+every such part is a slot whoever's visit renders it. A crawler is served the same shell, but its
+visit counts nothing (`counts_visit`): no view, no prompt impression (`Page.on_write` runs
+nothing), and no captcha challenge stored for it (its form asks for one first).
 
 Each part that belongs to one reader is a `ReaderSlot`, declared once next to the template tag
 that prints it: the tag prints the slot's placeholder in a shell, and the slot's filler gives each
@@ -41,7 +47,6 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
@@ -154,9 +159,15 @@ def is_shareable(request):
     """Whether this request may be answered from a shell (see the module's docstring)."""
     if not settings.ARTICLE_PAGE_CACHE_SECONDS or request.method != "GET":
         return False
-    cookies = request.COOKIES
-    if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
-        return False
+    # Finding out who the user is reads the session: only a visitor with one can be staff.
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return not request.user.is_staff
+    return True
+
+
+def counts_visit(request):
+    """Whether this visit is a reader's, counted (a view, a prompt's impression) and given a
+    captcha challenge of their own: a crawler's is served the same page with none of these."""
     return not is_crawler(request)
 
 
@@ -167,13 +178,18 @@ class Page:
     article_id: int
     section_id: int
     view_count: int | None = None
+    # Whether the visit counts (see counts_visit): a crawler's does not.
+    counted: bool = True
     # Writes a filler asks for (a count), run in the transaction that records the view.
     writes: list = field(default_factory=list)
 
     def on_write(self, write):
         """Run `write()` in the view's transaction: outside it a filler only reads, so that
-        the write lock is held for the writes alone."""
-        self.writes.append(write)
+        the write lock is held for the writes alone. A visit that counts nothing runs none. A
+        write that also gives its SQL (`sql_after`, see Article.count_view) goes in the view's
+        own statement on PostgreSQL."""
+        if self.counted:
+            self.writes.append(write)
 
     def write(self):
         for write in self.writes:
@@ -200,6 +216,13 @@ def _shell_key(slug, request):
 
 def _version_names(article_id):
     return [GENERATION_KEY, *(key_for(article_id) for key_for in _version_keys)]
+
+
+def version_names(article_id):
+    """The cache keys a rendering that shows the article depends on: the generation and the
+    registered version keys (its comments, the photo library). The shared list pages
+    (list_pages) check them for each article they show."""
+    return _version_names(article_id)
 
 
 def current_versions(article_id):
@@ -236,16 +259,35 @@ def serve(request, slug):
 
 
 def _serve_from(shell, request):
-    page = Page(shell.article_id, shell.section_id)
-    parts = _fill(request, page, shell.slots, after_writes=False)
-    with transaction.atomic():
-        page.view_count = Article.count_view(shell.article_id, if_unchanged_since=shell.updated_at)
+    page = Page(shell.article_id, shell.section_id, counted=counts_visit(request))
+    if not page.counted:
+        page.view_count = _current_view_count(shell)
         if page.view_count is None:
-            # Edited, unpublished or gone since: nothing was counted.
             return None
-        page.write()
+        return _substitute(shell.html, _fill(request, page, shell.slots))
+    parts = _fill(request, page, shell.slots, after_writes=False)
+    # The view and the slots' writes together: one statement on PostgreSQL, one transaction
+    # elsewhere.
+    page.view_count = Article.count_view(
+        shell.article_id, if_unchanged_since=shell.updated_at, along_with=page.writes
+    )
+    if page.view_count is None:
+        # Edited, unpublished or gone since: nothing was counted.
+        return None
     parts.update(_fill(request, page, shell.slots, after_writes=True))
     return _substitute(shell.html, parts)
+
+
+def _current_view_count(shell):
+    """The article's view count, read without counting, or None when the shell is no longer
+    current: what count_view checks, for a visit that counts nothing (one SELECT)."""
+    counts = (
+        Article.objects.published()
+        .filter(pk=shell.article_id, updated_at=shell.updated_at)
+        .order_by()
+        .values_list("view_count", flat=True)
+    )
+    return next(iter(counts[:1]), None)
 
 
 def _is_current(shell):
@@ -290,8 +332,9 @@ def fill(html, request, page):
     """`html`, a shell whose view `page` already counted, with this reader's parts."""
     present = slots_in(html)
     parts = _fill(request, page, present, after_writes=False)
-    with transaction.atomic():
-        page.write()
+    if page.writes:
+        with transaction.atomic():
+            page.write()
     parts.update(_fill(request, page, present, after_writes=True))
     return _substitute(html, parts)
 
@@ -308,11 +351,13 @@ def render_preview(template_name, context, request, article):
     return _substitute(html, parts)
 
 
-def _fill(request, page, present, *, after_writes):
+def _fill(request, page, present, *, after_writes=None):
+    """The parts of the slots `present`: those filled before the writes, or after them, or
+    (None) all of them."""
     return {
         slot.placeholder: slot.fill(request, page)
         for name, slot in _slots.items()
-        if name in present and slot.after_writes == after_writes
+        if name in present and after_writes in (None, slot.after_writes)
     }
 
 

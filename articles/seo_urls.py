@@ -6,10 +6,10 @@ sitemap of every page (`/sitemap.xml`) gathers several apps' sitemaps: newsroom/
 
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
-from django.views.decorators.http import conditional_page
 from django.views.generic import TemplateView
 
 from .feeds import LatestArticlesAtomFeed, LatestArticlesFeed, SectionAtomFeed, SectionFeed
+from .list_pages import served_whole
 from .sitemaps import NewsSitemap
 
 urlpatterns = [
@@ -24,14 +24,15 @@ urlpatterns = [
         {"sitemaps": {"news": NewsSitemap}, "template_name": "articles/sitemap_news.xml"},
         name="news_sitemap",
     ),
-    # Feed readers ask again every few minutes: an ETag (and the Last-Modified the feed sets)
-    # lets them get 304 Not Modified while nothing changed.
-    path("feeds/rss/", conditional_page(LatestArticlesFeed()), name="feed_rss"),
-    path("feeds/atom/", conditional_page(LatestArticlesAtomFeed()), name="feed_atom"),
-    path("feeds/<slug:slug>/rss/", conditional_page(SectionFeed()), name="section_feed_rss"),
+    # Feed readers ask again every few minutes: a feed is the same for everyone, kept whole with
+    # an ETag (and the Last-Modified the feed sets), so that they get 304 Not Modified while
+    # nothing changed, and the feed is built once per change (list_pages.served_whole).
+    path("feeds/rss/", served_whole(LatestArticlesFeed()), name="feed_rss"),
+    path("feeds/atom/", served_whole(LatestArticlesAtomFeed()), name="feed_atom"),
+    path("feeds/<slug:slug>/rss/", served_whole(SectionFeed()), name="section_feed_rss"),
     path(
         "feeds/<slug:slug>/atom/",
-        conditional_page(SectionAtomFeed()),
+        served_whole(SectionAtomFeed()),
         name="section_feed_atom",
     ),
 ]

@@ -11,6 +11,7 @@ from taggit.models import Tag
 from . import page_cache
 from .bots import is_crawler
 from .list_cache import CachedCountPaginator, count_key_for
+from .list_pages import SharedListMixin
 from .models import Article, Section, byline_for
 from .search import SearchForm
 
@@ -34,13 +35,13 @@ class ArticleListMixin:
         return super().get_paginator(*args, count_key=count_key_for(self.request), **kwargs)
 
 
-class HomeView(ArticleListMixin, ListView):
+class HomeView(SharedListMixin, ArticleListMixin, ListView):
     """The front page: the lead story, then the latest articles, newest first."""
 
     template_name = "articles/home.html"
 
 
-class SectionView(ArticleListMixin, ListView):
+class SectionView(SharedListMixin, ArticleListMixin, ListView):
     template_name = "articles/section.html"
 
     def get_queryset(self):
@@ -51,7 +52,7 @@ class SectionView(ArticleListMixin, ListView):
         return super().get_context_data(section=self.section, **kwargs)
 
 
-class AuthorView(ArticleListMixin, ListView):
+class AuthorView(SharedListMixin, ArticleListMixin, ListView):
     """An author's published articles. Only people with a published byline have a page."""
 
     template_name = "articles/author.html"
@@ -73,7 +74,7 @@ class AuthorView(ArticleListMixin, ListView):
         )
 
 
-class TagView(ArticleListMixin, ListView):
+class TagView(SharedListMixin, ArticleListMixin, ListView):
     template_name = "articles/tag.html"
 
     def get_queryset(self):
@@ -84,10 +85,11 @@ class TagView(ArticleListMixin, ListView):
         return super().get_context_data(tag=self.tag, **kwargs)
 
 
-class MostReadView(ArticleListMixin, ListView):
+class MostReadView(SharedListMixin, ArticleListMixin, ListView):
     """The most read articles among those published today (the last 24 hours) or this week."""
 
     template_name = "articles/most_read.html"
+    shared_parameters = {"period": lambda value: value in MOST_READ_PERIODS}
     paginate_by = None
     limit = 20
 
@@ -129,7 +131,7 @@ class ArticleDetailView(DetailView):
     Each GET by a reader adds one view, in the database, before the page is rendered, so that
     the count shown includes this visit. Crawlers, HEAD requests and staff previews do not count.
 
-    Readers without a session share one rendering of the page, with their own parts filled in
+    Every visitor but staff shares one rendering of the page, with their own parts filled in
     (see page_cache): the first renders it, the next ones are served from it.
     """
 
@@ -181,5 +183,7 @@ class ArticleDetailView(DetailView):
         versions = page_cache.current_versions(article.pk)
         html = page_cache.render_shell(self.get_template_names(), context, self.request)
         page_cache.store(self.request, self.kwargs["slug"], article, html, versions)
-        page = page_cache.Page(article.pk, article.section_id, article.view_count)
+        page = page_cache.Page(
+            article.pk, article.section_id, article.view_count, counted=self.counts_as_view()
+        )
         return HttpResponse(page_cache.fill(html, self.request, page))

@@ -6,9 +6,11 @@ from babel.core import get_global
 from django import template
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse, translate_url
 from django.utils import timezone, translation
@@ -44,6 +46,27 @@ views_slot = page_cache.ReaderSlot(
     "views", lambda request, page: escape(views_label(page.view_count)), after_writes=True
 )
 path_slot = page_cache.ReaderSlot("path", lambda request, page: escape(request.get_full_path()))
+
+
+def messages_html(messages):
+    """The messages waiting for the reader (a "thank you" after a comment), or "" for none."""
+    if not messages:
+        return ""
+    return render_to_string("includes/messages.html", {"messages": messages})
+
+
+# In a page shared between readers, each reader gets the messages waiting for them: read from
+# their cookie, or their session when it overflowed there, and shown once.
+messages_slot = page_cache.ReaderSlot(
+    "messages", lambda request, page: messages_html(get_messages(request))
+)
+
+
+@register.simple_tag(takes_context=True)
+@messages_slot.tag
+def reader_messages(context):
+    """The messages waiting for this reader."""
+    return messages_html(context.get("messages"))
 
 
 @register.simple_tag(takes_context=True)

@@ -1,4 +1,5 @@
-from django import template
+from captcha.conf import settings as captcha_settings
+from django import forms, template
 from django.conf import settings
 from django.core.cache import cache
 from django.template.defaultfilters import linebreaksbr
@@ -19,11 +20,78 @@ PAGE_PARAMETER = "comments_page"
 MAX_PAGE = 10_000
 LISTING_CACHE_SECONDS = 24 * 60 * 60
 
-# The form's parts of an article page shared between readers (articles.page_cache): each reader
-# gets their own captcha challenge and start time. A new batch of challenges commits on its own,
-# without holding the write lock the other readers' views wait for.
-captcha_slot = page_cache.ReaderSlot("captcha", lambda request, page: batch.take())
+
+class CaptchaAlone(forms.Form):
+    """The comment form's captcha field alone, as every comment form shows it."""
+
+    captcha = CommentForm.base_fields["captcha"]
+
+
+# The captcha part of the form as shown to every reader of a shared page, with captcha_slot's
+# placeholder where the challenge's key goes (see captcha_part), by what it depends on.
+_captcha_parts = {}
+
+
+def _captcha_part_key(kind):
+    return (kind, get_language(), captcha_settings.CAPTCHA_FLITE_PATH, settings.CAPTCHA_IMAGE_SIZE)
+
+
+def captcha_part(request, page):
+    """The comment form's captcha for one visitor of a shared article page (articles.page_cache).
+
+    A reader gets a challenge of their own, from a batch stored ahead: a new batch commits on its
+    own, without holding the write lock the other readers' views wait for. A crawler's visit
+    stores nothing: its form asks for a challenge first ("New image" without JavaScript, which
+    keeps the text); sent without one, it is refused like a wrong answer, text kept, with a
+    fresh challenge.
+    """
+    if not page.counted:
+        key = _captcha_part_key("ask")
+        if key not in _captcha_parts:
+            _captcha_parts[key] = render_to_string("comments/includes/captcha_ask.html")
+        return _captcha_parts[key]
+    key = _captcha_part_key("challenge")
+    if key not in _captcha_parts:
+        form = CaptchaAlone()
+        form.fields["captcha"].widget.key = captcha_slot.placeholder
+        _captcha_parts[key] = render_to_string(
+            "comments/includes/captcha_field.html", {"field": form["captcha"]}
+        )
+    return _captcha_parts[key].replace(captcha_slot.placeholder, batch.take())
+
+
+def own_waiting_comments(request, article_id):
+    """The reader's own comments on the article that wait for a moderator (or were held as
+    spam), which they alone see: none without a session, and no query then."""
+    if request is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return []
+    sent = request.session.get(SESSION_KEY)
+    if not sent:
+        return []
+    own = list(
+        Comment.objects.for_article(article_id)
+        .filter(pk__in=sent, status__in=[Comment.Status.PENDING, Comment.Status.SPAM])
+        .select_related("parent")
+    )
+    for comment in own:
+        comment.answered = comment.parent if comment.parent_id else None
+    return own
+
+
+def own_comments_html(request, article_id):
+    own = own_waiting_comments(request, article_id)
+    if not own:
+        return ""
+    return render_to_string("comments/includes/own_comments.html", {"own_pending": own})
+
+
+# The form's parts, and the reader's own waiting comments, in an article page shared between
+# readers (articles.page_cache).
+captcha_slot = page_cache.ReaderSlot("captcha", captcha_part)
 timestamp_slot = page_cache.ReaderSlot("timestamp", lambda request, page: new_timestamp())
+own_comments_slot = page_cache.ReaderSlot(
+    "own_comments", lambda request, page: own_comments_html(request, page.article_id)
+)
 
 
 @register.inclusion_tag("comments/includes/comment_section.html", takes_context=True)
@@ -33,23 +101,13 @@ def comment_section(context, article):
     that copy at once (see signals)."""
     request = context.get("request")
     policy = ModerationPolicy.load()
-
-    own = []
-    sent = request.session.get(SESSION_KEY) if request is not None else None
-    if sent:
-        own = list(
-            Comment.objects.for_article(article)
-            .filter(pk__in=sent, status__in=[Comment.Status.PENDING, Comment.Status.SPAM])
-            .select_related("parent")
-        )
-        for comment in own:
-            comment.answered = comment.parent if comment.parent_id else None
+    shell = captcha_slot.in_shell(context)
 
     closed = policy.comments_closed(article)
     form = None
     if not closed:
         form = CommentForm(article=article, policy=policy)
-        if captcha_slot.in_shell(context):
+        if shell:
             form.use_placeholders(
                 captcha_key=captcha_slot.placeholder, timestamp=timestamp_slot.placeholder
             )
@@ -71,9 +129,13 @@ def comment_section(context, article):
             closed=closed,
             answering_request=request if answering else None,
         ),
-        "own_pending": own,
+        "own_comments": (
+            own_comments_slot.placeholder if shell else own_comments_html(request, article.pk)
+        ),
         "closed": closed,
         "form": form,
+        # In a shell, the whole captcha part is the slot: a crawler gets no challenge.
+        "captcha_part": captcha_slot.placeholder if shell else None,
     }
 
 

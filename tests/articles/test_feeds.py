@@ -128,9 +128,32 @@ def test_feeds_cost_the_same_queries_with_2_or_20_articles(django_assert_max_num
     for _ in range(18):
         PublishedArticleFactory(tags=["eau"], section=SectionFactory())
 
-    # The articles with section and byline, then their tags in one go.
-    with django_assert_max_num_queries(2):
+    # Built again after the change: when the next scheduled article comes out, the articles
+    # with section and byline, then their tags in one go.
+    with django_assert_max_num_queries(3):
         reader_client().get(reverse("feed_rss"))
+
+
+def test_a_feed_is_built_once_per_change_and_answers_304_from_its_kept_copy(
+    django_assert_num_queries,
+):
+    PublishedArticleFactory(title="Première crue")
+    first = reader_client().get(reverse("feed_rss"))
+    assert first.status_code == 200
+
+    with django_assert_num_queries(0):
+        again = reader_client().get(reverse("feed_rss"))
+        unchanged = reader_client().get(reverse("feed_rss"), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert again["Last-Modified"] == first["Last-Modified"]
+    assert unchanged.status_code == 304
+    assert unchanged.content == b""
+
+    PublishedArticleFactory(title="Deuxième crue")
+    changed = reader_client().get(reverse("feed_rss"), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200
+    assert "Deuxième crue" in changed.content.decode()
 
 
 def test_pages_advertise_their_feeds(articles):

@@ -28,6 +28,7 @@ pytestmark = [pytest.mark.validate, pytest.mark.django_db(transaction=True)]
 
 VNU_JAR = Path(__file__).resolve().parents[2] / "node_modules/vnu-jar/build/dist/vnu.jar"
 READER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
 
 
 def comment(article, **fields):
@@ -58,6 +59,13 @@ def reader_pages(language):
             get(f"section-{section.slug}", section.get_absolute_url())
         for article in Article.objects.published():
             get(f"article-{article.slug}", article.get_absolute_url())
+        # A crawler's copy of an article: its form asks for a captcha challenge first.
+        crawler = Client(HTTP_USER_AGENT=GOOGLEBOT, HTTP_ACCEPT_LANGUAGE=language)
+        response = crawler.get(
+            Article.objects.published().filter(comments_open=True)[0].get_absolute_url()
+        )
+        assert response.status_code == 200
+        pages.append(("article-for-a-crawler", response.content))
         authors = {article.author for article in Article.objects.published()}
         for author in authors:
             get(f"author-{author.username}", reverse("articles:author", args=[author.username]))
