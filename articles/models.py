@@ -1,4 +1,5 @@
 import datetime
+from contextlib import nullcontext
 
 import reversion
 from django.conf import settings
@@ -749,13 +750,24 @@ class Article(models.Model):
         return self.view_count
 
     @classmethod
-    def count_view(cls, pk, *, if_unchanged_since=None):
+    def count_view(cls, pk, *, if_unchanged_since=None, along_with=()):
         """Add one view to article `pk` and return its new count, or None when nothing matched.
 
         One statement adds and reads back (UPDATE … RETURNING, on PostgreSQL and SQLite 3.35+),
         so the page shows everyone's views at the cost of a single query, and no other field is
         ever written. With `if_unchanged_since` (an `updated_at`), the view counts only if the
         article is still published and unchanged since then: a rendering of it is current.
+
+        `along_with` are the visit's other writes (a donation prompt's impression), callables
+        made only when the view counts. On PostgreSQL, when each also gives its SQL,
+        `write.sql_after(name)` (a data-modifying statement taking its rows from the query
+        `name`, the view's, so that it writes only when the view counts), the view and they go
+        as one statement: one round trip, no BEGIN or COMMIT. Elsewhere they share a
+        transaction.
+
+        A statement that is its own transaction on PostgreSQL commits without waiting for the
+        disk flush (synchronous_commit off, for this commit only): counters are the one write
+        worth a crash of the database server losing its last fraction of a second (README).
         """
         adapt = connection.ops.adapt_datetimefield_value
         condition, params = "id = %s", [pk]
@@ -768,9 +780,32 @@ class Article(models.Model):
             f"UPDATE {table} SET view_count = view_count + 1 "  # noqa: S608
             f"WHERE {condition} RETURNING view_count"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
+        writes = list(along_with)
+        together = connection.vendor == "postgresql" and all(
+            hasattr(write, "sql_after") for write in writes
+        )
+        if together:
+            queries = [f"viewed AS ({sql})"]
+            for number, write in enumerate(writes):
+                write_sql, write_params = write.sql_after("viewed")
+                queries.append(f"write{number} AS ({write_sql})")
+                params += write_params
+            select = "SELECT view_count FROM viewed"
+            if not connection.in_atomic_block:
+                # Local to the statement's own transaction, which ends with it.
+                queries.append(
+                    "durability AS (SELECT set_config('synchronous_commit', 'off', true))"
+                )
+                select += ", durability"
+            if len(queries) > 1:
+                sql = f"WITH {', '.join(queries)} {select}"
+        with transaction.atomic() if writes and not together else nullcontext():
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                row = cursor.fetchone()
+            if row is not None and not together:
+                for write in writes:
+                    write()
         return row[0] if row else None
 
 

@@ -9,17 +9,25 @@ queue, and a notice already sent in a digest makes its job a no-op.
 
 from functools import partial
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django_tasks import task
 
 from . import services
 from .models import CommenterNotice
 
+# Set while a moderators' job waits for the worker: it counts the comments waiting when it runs,
+# so the comments sent meanwhile need no job of their own.
+MODERATORS_JOB_WAITING = "comments:moderators-job-waiting"
+
 
 @task()
 def notify_moderators(queue_url):
     """Email moderators that comments are waiting (at most once per
     COMMENTS_NOTIFY_EVERY_MINUTES); True when an email went out."""
+    # Before counting: a comment committed from now on queues a job of its own.
+    cache.delete(MODERATORS_JOB_WAITING)
     return services.notify_moderators(queue_url=queue_url)
 
 
@@ -35,8 +43,21 @@ def send_commenter_notices(notice_id):
 
 
 def notify_moderators_on_commit(*, queue_url):
-    """Queue the moderators' email once the comment is safely committed."""
-    transaction.on_commit(partial(notify_moderators.enqueue, queue_url), robust=True)
+    """Queue the moderators' email once the comment is safely committed, unless a job queued
+    earlier has yet to run: a flood of comments queues one job, not one per comment."""
+    transaction.on_commit(partial(queue_moderators_job, queue_url), robust=True)
+
+
+def queue_moderators_job(queue_url):
+    # Only a cache that answers "already there" skips the job: one that is down (None) or
+    # forgot the mark queues it, and a job too many sends nothing (the throttle).
+    if cache.add(MODERATORS_JOB_WAITING, True, timeout=settings.TASKS_MAX_WAIT) is False:
+        return
+    try:
+        notify_moderators.enqueue(queue_url)
+    except Exception:
+        cache.delete(MODERATORS_JOB_WAITING)
+        raise
 
 
 def notify_commenters_on_commit(notices):

@@ -19,6 +19,7 @@ from PIL import Image
 from articles.models import Article
 from operations.network import client_ip, user_agent
 
+from . import rate_limit
 from .forms import AnswerForm, CommentForm, ReportForm
 from .models import Comment, CommenterOptOut, CommentReport, ModerationPolicy
 from .services import read_unsubscribe_token
@@ -106,6 +107,7 @@ def post_comment(request, article_id):
     comment = form.get_comment_object(ip_address=ip_address, user_agent=user_agent(request))
     with transaction.atomic():
         comment.save()
+        rate_limit.record_sent_on_commit(policy, ip_address)
         if comment.status == comment.Status.PENDING:
             queue = reverse("admin:comments_comment_changelist") + "?status=pending"
             notify_moderators_on_commit(queue_url=request.build_absolute_uri(queue))

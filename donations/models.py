@@ -428,7 +428,12 @@ class DonationPrompt(models.Model):
 
     def record_impression(self, *, section=None):
         """Count one showing, in `section` (None: the support page)."""
-        PromptSectionStat.objects.bump(self, section, impressions=1)
+        self.impression(section=section)()
+
+    def impression(self, *, section=None):
+        """`record_impression()` to be made later, with the view of the article it is shown in
+        (see articles.models.Article.count_view)."""
+        return CounterBump(self, section, {"impressions": 1})
 
     def record_click(self, *, section=None, amount=None):
         """Count one click and keep the amount chosen; nothing about the reader is stored."""
@@ -439,15 +444,17 @@ class DonationPrompt(models.Model):
 
 class PromptSectionStatQuerySet(models.QuerySet):
     def bump(self, prompt, section, **increments):
-        """Add to counters in one UPDATE; create the row the first time, safely under races."""
-        if self._add(prompt.pk, getattr(section, "pk", section), increments):
+        """Add to counters in one UPDATE; create the row the first time, safely under races.
+        `section` may be an id."""
+        section_id = getattr(section, "pk", section)
+        if self._add(prompt.pk, section_id, increments):
             return
-        rows = self.filter(prompt=prompt, section=section)
+        rows = self.filter(prompt=prompt, section_id=section_id)
         changes = {field: F(field) + n for field, n in increments.items()}
         try:
             # A savepoint, so that losing the race does not break an enclosing transaction.
             with transaction.atomic():
-                self.create(prompt=prompt, section=section, **increments)
+                self.create(prompt=prompt, section_id=section_id, **increments)
         except IntegrityError:
             # Another request created the row between our UPDATE and INSERT: add to it.
             rows.update(**changes)
@@ -471,8 +478,56 @@ class PromptSectionStatQuerySet(models.QuerySet):
             cursor.execute(sql, params)
             return cursor.rowcount > 0
 
+    def bump_after(self, prompt_id, section_id, source, increments):
+        """bump() as part of a larger PostgreSQL statement: the SQL and parameters of a query
+        that adds `increments` once per row of the query named `source` (none: nothing), and
+        creates the row the first time. One INSERT … ON CONFLICT DO UPDATE: exact under races
+        without a savepoint."""
+        quote = connection.ops.quote_name
+        table = quote(self.model._meta.db_table)
+        counters = [self.model._meta.get_field(name).column for name in COUNTERS]
+        values = [increments.get(name, 0) for name in COUNTERS]
+        # The row's unique constraints (Meta.constraints), one for sections and one for the
+        # support page.
+        conflict = (
+            "(prompt_id) WHERE section_id IS NULL"
+            if section_id is None
+            else "(prompt_id, section_id) WHERE section_id IS NOT NULL"
+        )
+        prompts = quote(DonationPrompt._meta.db_table)
+        # Table and column names come from the models; every value is a parameter. A prompt
+        # deleted since it was drawn counts nothing, rather than failing the reader's page.
+        sql = (
+            f"INSERT INTO {table} (prompt_id, section_id, {', '.join(map(quote, counters))}) "  # noqa: S608
+            f"SELECT %s, %s, {', '.join(['%s'] * len(counters))} FROM {source} "
+            f"WHERE EXISTS (SELECT 1 FROM {prompts} WHERE id = %s) "
+            f"ON CONFLICT {conflict} DO UPDATE SET "
+            + ", ".join(f"{quote(c)} = {table}.{quote(c)} + EXCLUDED.{quote(c)}" for c in counters)
+        )
+        return sql, [prompt_id, section_id, *values, prompt_id]
+
     def with_click_rate(self):
         return self.annotate(click_rate=click_rate_expression("clicks", "impressions"))
+
+
+# The counters of PromptSectionStat.
+COUNTERS = ("impressions", "clicks")
+
+
+class CounterBump:
+    """A bump() of one prompt's counters in one place, made later: called, on its own;
+    through `sql_after`, within the statement that counts the article view it goes with."""
+
+    def __init__(self, prompt, section, increments):
+        self.prompt, self.section, self.increments = prompt, section, increments
+
+    def __call__(self):
+        PromptSectionStat.objects.bump(self.prompt, self.section, **self.increments)
+
+    def sql_after(self, source):
+        return PromptSectionStat.objects.bump_after(
+            self.prompt.pk, getattr(self.section, "pk", self.section), source, self.increments
+        )
 
 
 class PromptSectionStat(models.Model):

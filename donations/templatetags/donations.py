@@ -1,4 +1,3 @@
-import functools
 import random
 
 from django import template
@@ -6,7 +5,6 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
 from articles import caching, page_cache
-from articles.models import Section
 from donations.models import DonationPrompt, draw
 from donations.views import recently_clicked
 
@@ -45,13 +43,13 @@ def donation_prompt(context, article):
 
 
 def drawn_prompt(request, section_id, *, count=None):
-    """The prompt drawn for this reader, its impression counted, or None. `count` runs the
-    counting function itself, when it must wait for a transaction."""
+    """The prompt drawn for this reader, its impression counted, or None. `count` takes the
+    impression to make itself, when it goes with the reader's other writes (the view)."""
     if recently_clicked(request):
         return None
     prompt = draw(DonationPrompt.objects.eligible_cached(section=section_id), rng=rng)
     if prompt is not None:
-        impression = functools.partial(prompt.record_impression, section=Section(pk=section_id))
+        impression = prompt.impression(section=section_id)
         if count is None:
             impression()
         else:

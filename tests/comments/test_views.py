@@ -3,16 +3,22 @@ import html
 import re
 
 import pytest
+import time_machine
 from captcha.models import CaptchaStore
+from django.core.cache import cache
 from django.db import connection
 from django.template import Context, Template
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
+from comments import rate_limit
 from comments.models import Comment, ModerationPolicy, forget_listing
+from operations.models import Job
 from tests.articles.factories import ModeratorFactory
+from tests.articles.reader import reader_client
 from tests.comments.factories import ApprovedCommentFactory, PendingCommentFactory
+from tests.harness import at_once, run_jobs
 
 from .helpers import comment_data, post_url
 
@@ -41,8 +47,9 @@ def kept(response, data):
 # --- The form on the article page -------------------------------------------------------------
 
 
-def test_article_page_shows_the_form_heading_in_french(client, article):
-    response = client.get(article.get_absolute_url())
+def test_article_page_shows_the_form_heading_in_french(article):
+    # A reader's browser: a crawler gets no captcha challenge.
+    response = reader_client().get(article.get_absolute_url())
 
     assert "Laisser un commentaire" in text_of(response)
     assert 'name="captcha_1"' in response.content.decode()
@@ -66,11 +73,11 @@ def test_form_offers_no_audio_without_flite(client, article, monkeypatch):
     assert "captcha__audio" not in response.content.decode()
 
 
-def test_form_offers_audio_when_flite_is_configured(client, article, monkeypatch):
+def test_form_offers_audio_when_flite_is_configured(article, monkeypatch):
     from captcha.conf import settings as captcha_settings
 
     monkeypatch.setattr(captcha_settings, "CAPTCHA_FLITE_PATH", "/usr/bin/flite")
-    response = client.get(article.get_absolute_url())
+    response = reader_client().get(article.get_absolute_url())
 
     assert re.search(
         r'class="captcha__audio" href="/captcha/audio/\w+\.wav"', response.content.decode()
@@ -547,3 +554,207 @@ def test_enter_in_a_field_sends_the_comment_rather_than_asking_for_a_new_image(c
     first_button = re.search(r"<button[^>]*>", form).group(0)
     assert 'type="submit"' in first_button
     assert "refresh_captcha" not in first_button
+
+
+# --- What a comment costs the reader who sends it ----------------------------------------------
+
+
+@pytest.fixture
+def shared_counters(monkeypatch):
+    """The rate limit's counters in the cache, as with Redis (the tests' cache is the process's
+    own memory, which the counters never trust in production)."""
+    monkeypatch.setattr(rate_limit, "counts_in_cache", lambda: True)
+
+
+def counting_for_two_windows(policy, ip_address="127.0.0.1"):
+    """Start the counters and travel past two windows: from then on they vouch for the address."""
+    rate_limit.rate_limited(policy, ip_address)
+    traveller = time_machine.travel(
+        timezone.now() + datetime.timedelta(minutes=2 * policy.rate_limit_minutes + 1), tick=True
+    )
+    traveller.start()
+    return traveller
+
+
+def sql_of(captured):
+    return [
+        query["sql"]
+        for query in captured.captured_queries
+        if not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]
+
+
+def test_a_comment_is_sent_in_six_queries(
+    article, policy, shared_counters, django_capture_on_commit_callbacks
+):
+    """The article; the captcha used up, with the expired ones (one DELETE … RETURNING, where
+    django-simple-captcha ran three queries); the duplicate check; the comment; the session
+    that lets its author see it, read and written. Before: ten, with the rate limit's COUNT
+    over the comments, the captcha's three queries and a moderators' job queued per comment.
+    The rate limit is counted in the shared cache, and one moderators' job waiting is enough."""
+    traveller = counting_for_two_windows(policy)
+    try:
+        client = Client()
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(post_url(article), comment_data(text="Premier avis."))
+        data = comment_data(text="Deuxième avis.")
+
+        with (
+            CaptureQueriesContext(connection) as captured,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            response = client.post(post_url(article), data)
+    finally:
+        traveller.stop()
+
+    assert response.status_code == 302
+    queries = sql_of(captured)
+    assert len(queries) == 6, "\n".join(queries)
+    assert not [sql for sql in queries if "COUNT(" in sql]
+    assert Comment.objects.pending().count() == 2
+
+
+def test_the_limit_bites_at_the_allowance_with_the_counters(
+    client, article, policy, shared_counters, django_capture_on_commit_callbacks
+):
+    policy.rate_limit_count = 3
+    policy.save()
+    traveller = counting_for_two_windows(policy)
+    try:
+        statuses = []
+        for n in range(4):
+            with django_capture_on_commit_callbacks(execute=True):
+                response = client.post(post_url(article), comment_data(text=f"Avis {n}."))
+            statuses.append(response.status_code)
+        # Another address is not concerned.
+        other = client.post(
+            post_url(article), comment_data(text="Ailleurs."), REMOTE_ADDR="203.0.113.9"
+        )
+    finally:
+        traveller.stop()
+
+    assert statuses == [302, 302, 302, 429]
+    assert other.status_code == 302
+    assert Comment.objects.count() == 4
+
+
+def test_the_database_counts_when_the_cache_forgot(
+    client, article, policy, shared_counters, django_capture_on_commit_callbacks
+):
+    policy.rate_limit_count = 2
+    policy.save()
+    traveller = counting_for_two_windows(policy)
+    try:
+        for n in range(2):
+            with django_capture_on_commit_callbacks(execute=True):
+                client.post(post_url(article), comment_data(text=f"Avis {n}."))
+        cache.clear()  # Redis emptied, or restarted
+
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(post_url(article), comment_data(text="Encore."))
+    finally:
+        traveller.stop()
+
+    assert response.status_code == 429
+    assert [sql for sql in sql_of(captured) if "COUNT(" in sql]
+
+
+def test_the_database_counts_near_the_allowance(
+    client, article, policy, shared_counters, django_capture_on_commit_callbacks
+):
+    """The counters only prove an address is under the allowance: a comment sent two windows
+    ago still sits in the previous bucket, and the database tells it is out of the window."""
+    policy.rate_limit_count, policy.rate_limit_minutes = 2, 10
+    policy.save()
+    traveller = counting_for_two_windows(policy)
+    try:
+        for text in ("Premier.", "Deuxième."):
+            with django_capture_on_commit_callbacks(execute=True):
+                client.post(post_url(article), comment_data(text=text))
+        Comment.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=11))
+
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(post_url(article), comment_data(text="Troisième."))
+    finally:
+        traveller.stop()
+
+    assert response.status_code == 302
+
+
+def test_a_flood_of_comments_queues_one_moderators_job_until_it_runs(
+    client, article, django_capture_on_commit_callbacks
+):
+    for n in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(post_url(article), comment_data(text=f"Avis {n}."))
+    assert Job.objects.filter(task_path="comments.tasks.notify_moderators").count() == 1
+
+    run_jobs()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(post_url(article), comment_data(text="Après le passage du worker."))
+
+    assert Job.objects.filter(task_path="comments.tasks.notify_moderators").count() == 2
+
+
+def test_a_dead_cache_still_queues_the_moderators_job(
+    client, article, settings, django_capture_on_commit_callbacks
+):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    for n in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(post_url(article), comment_data(text=f"Avis {n}."))
+
+    assert Job.objects.filter(task_path="comments.tasks.notify_moderators").count() == 2
+
+
+def test_a_wrong_answer_uses_the_challenge_up_and_expired_ones_go(client, article):
+    expired = comment_data()
+    CaptchaStore.objects.filter(hashkey=expired["captcha_0"]).update(
+        expiration=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    data = comment_data()
+
+    wrong = client.post(post_url(article), {**data, "captcha_1": "faux"})
+    right_too_late = client.post(post_url(article), data)
+
+    assert "Captcha verification failed!" in text_of(wrong)
+    assert "Captcha verification failed!" in text_of(right_too_late)
+    assert not CaptchaStore.objects.filter(
+        hashkey__in=[expired["captcha_0"], data["captcha_0"]]
+    ).exists()
+    assert Comment.objects.count() == 0
+
+
+def test_an_expired_challenge_is_refused_even_with_the_right_answer(client, article):
+    data = comment_data()
+    CaptchaStore.objects.filter(hashkey=data["captcha_0"]).update(
+        expiration=timezone.now() - datetime.timedelta(seconds=1)
+    )
+
+    response = client.post(post_url(article), data)
+
+    assert "Captcha verification failed!" in text_of(response)
+    assert Comment.objects.count() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.xdist_group("many_connections")
+def test_one_challenge_sent_by_twenty_readers_at_once_lets_one_comment_through(article):
+    data = comment_data()
+
+    def send(number):
+        return lambda: (
+            Client()
+            .post(
+                post_url(article),
+                {**data, "text": f"Avis {number}."},
+                REMOTE_ADDR=f"10.2.0.{number}",
+            )
+            .status_code
+        )
+
+    statuses = at_once([send(number) for number in range(1, 21)])
+
+    assert sorted(statuses) == [200] * 19 + [302]
+    assert Comment.objects.count() == 1

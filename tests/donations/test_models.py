@@ -6,11 +6,12 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
+from articles.models import Article
 from donations.formatting import format_amount
 from donations.models import DonationPrompt, PromptSectionStat, draw, parse_amounts
-from tests.articles.factories import SectionFactory
+from tests.articles.factories import PublishedArticleFactory, SectionFactory
 from tests.donations.factories import (
     DonationPromptFactory,
     EndedPromptFactory,
@@ -311,6 +312,66 @@ def test_bump_adds_to_a_row_created_by_someone_else_meanwhile():
         PromptSectionStat.objects.bump(stat.prompt, stat.section, impressions=1)
 
     assert rows.get().impressions == 6
+
+
+# The impression an article page shows goes with the reader's view (articles.page_cache): one
+# statement on PostgreSQL, a transaction on SQLite; never without the view.
+
+
+@pytest.mark.parametrize("in_section", [True, False])
+def test_an_impression_counts_with_the_view_creating_its_row_the_first_time(in_section):
+    article = PublishedArticleFactory(view_count=7)
+    prompt = DonationPromptFactory()
+    section = article.section if in_section else None
+
+    for expected_views in (8, 9):
+        views = Article.count_view(article.pk, along_with=[prompt.impression(section=section)])
+        assert views == expected_views
+
+    stat = PromptSectionStat.objects.get()
+    assert (stat.prompt, stat.section, stat.impressions, stat.clicks) == (prompt, section, 2, 0)
+
+
+def test_no_impression_when_the_view_does_not_count():
+    article = PublishedArticleFactory()
+    stat = PromptSectionStatFactory(section=article.section, impressions=3)
+    Article.objects.filter(pk=article.pk).update(title="Corrigé", updated_at=timezone.now())
+
+    views = Article.count_view(
+        article.pk,
+        if_unchanged_since=article.updated_at,
+        along_with=[stat.prompt.impression(section=article.section)],
+    )
+
+    assert views is None
+    stat.refresh_from_db()
+    assert stat.impressions == 3
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_view_and_the_impression_are_one_statement(django_assert_num_queries):
+    article = PublishedArticleFactory()
+    stat = PromptSectionStatFactory(section=article.section, impressions=41)
+
+    with django_assert_num_queries(1):
+        views = Article.count_view(
+            article.pk, along_with=[stat.prompt.impression(section=article.section)]
+        )
+
+    assert views == 1
+    stat.refresh_from_db()
+    assert stat.impressions == 42
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_prompt_deleted_since_its_draw_counts_nothing_and_breaks_nothing():
+    article = PublishedArticleFactory()
+    prompt = DonationPromptFactory()
+    impression = prompt.impression(section=article.section)
+    DonationPrompt.objects.filter(pk=prompt.pk).delete()
+
+    assert Article.count_view(article.pk, along_with=[impression]) == 1
+    assert not PromptSectionStat.objects.exists()
 
 
 def test_with_stats_sums_in_the_database():

@@ -3,12 +3,14 @@ from functools import partial
 
 import pytest
 from django.db import connection
+from django.db.backends.signals import connection_created
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from donations.models import DonationClick, PromptSectionStat
 from donations.views import CLICKED_COOKIE
 from tests.articles.factories import PublishedArticleFactory, SectionFactory
+from tests.articles.reader import reader_client
 from tests.donations.factories import (
     DonationPromptFactory,
     InactivePromptFactory,
@@ -41,6 +43,8 @@ def test_article_page_shows_the_prompt(client):
 
 
 def article_page_queries(client, article):
+    # A reader's browser: a crawler's visit counts no impression.
+    client = reader_client()
     client.get(article.get_absolute_url())  # warm whatever the page caches
     with CaptureQueriesContext(connection) as queries:
         assert client.get(article.get_absolute_url()).status_code == 200
@@ -58,8 +62,60 @@ def test_article_page_query_count_does_not_grow_with_the_number_of_prompts(clien
     with_many = article_page_queries(client, article)
 
     assert len(with_many) == len(with_one)
-    # The eligible prompts come from the cache: only the impression is written.
+    # The eligible prompts come from the cache: only the impression is written (on PostgreSQL,
+    # in the statement that counts the view).
     assert len([sql for sql in with_many if "donations_" in sql]) == 1
+
+
+@pytest.fixture
+def every_statement():
+    """The SQL every database connection opened meanwhile runs, whichever thread opened it."""
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    def watch(sender, connection, **kwargs):
+        # A thread's connection object opens again after each request: watched once.
+        if record not in connection.execute_wrappers:
+            connection.execute_wrappers.append(record)
+
+    connection_created.connect(watch)
+    yield statements
+    connection_created.disconnect(watch)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.xdist_group("many_connections")
+def test_readers_of_the_shared_page_at_once_each_count_one_view_and_one_impression(
+    every_statement,
+):
+    article = PublishedArticleFactory()
+    prompt = DonationPromptFactory()
+    url = article.get_absolute_url()
+    # The first reader renders the page that the next ones share.
+    assert reader_client().get(url).status_code == 200
+    readers = 200
+
+    responses = at_once((partial(reader_client().get, url) for _ in range(readers)), threads=40)
+
+    assert [response.status_code for response in responses] == [200] * readers
+    article.refresh_from_db()
+    assert article.view_count == readers + 1
+    stat = PromptSectionStat.objects.get(prompt=prompt, section=article.section)
+    assert stat.impressions == readers + 1
+    # Each shared page wrote its view and its impression in one statement, committed without
+    # waiting for the disk.
+    together = [
+        sql
+        for sql in every_statement
+        if sql.startswith("WITH viewed AS") and "donations_promptsectionstat" in sql
+    ]
+    assert len(together) == readers
+    assert all("synchronous_commit" in sql for sql in together)
+    assert not [sql for sql in every_statement if sql.startswith(("BEGIN", "COMMIT"))]
 
 
 # --- the click endpoint -----------------------------------------------------------------------
