@@ -1,7 +1,8 @@
 """The benchmark's in-process side: run by bench/run.py with the same environment as the gunicorn
 server it measures, against the same database. Each subcommand prints one JSON object.
 
-    prepare   the URLs to load, and what a comment submission needs (CSRF secret, timestamp)
+    prepare   the URLs to load, what a comment submission needs (CSRF secret, timestamp), the
+              user agents and the session cookie of the readers and crawler loading them
     counters  the view count of the measured article and the comments on the posted one
     queries   SQL queries per page, through Django's test client (the same middleware stack)
     admin     the moderation queue's response time and queries for a logged-in superuser
@@ -38,8 +39,21 @@ from comments.models import Comment, ModerationPolicy  # noqa: E402
 HOST = "127.0.0.1"
 #: A browser's user agent: requests without one (or from a robot) do not count as views.
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+#: Another browser, the reader with a session's: the server's access log tells their requests
+#: from the anonymous reader's by it.
+SESSION_USER_AGENT = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/130.0.0.0 Safari/537.36"
+)
+#: A search engine's crawler: served the shared page, counted nowhere.
+CRAWLER_USER_AGENT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+#: A feed reader asking for the feed again, with the validators of its last answer.
+FEED_READER_USER_AGENT = "NetNewsWire (RSS Reader; https://netnewswire.com/)"
 #: The name the benchmark signs its comments with, to count them afterwards.
 BENCH_COMMENTER = "Banc d'essai"
+#: The reader with a session signs theirs otherwise, and on another article: never counted with
+#: the comment run's.
+SESSION_COMMENTER = "Lectrice du banc"
 #: A fixed CSRF secret: the benchmark sends it as the cookie and as the form field.
 CSRF_SECRET = "benchbenchbenchbenchbenchbench42"  # noqa: S105
 ADMIN_USERNAME = "bench-admin"
@@ -58,17 +72,38 @@ def reverse_or_none(name, **kwargs):
         return None
 
 
+def busiest_tag():
+    """The slug of the tag on most published articles, or None."""
+    from django.db.models import Count
+    from taggit.models import Tag
+
+    tags = Tag.objects.filter(
+        taggit_taggeditem_items__object_id__in=Article.objects.published().values("pk")
+    )
+    tag = tags.annotate(uses=Count("taggit_taggeditem_items")).order_by("-uses", "pk").first()
+    return tag and tag.slug
+
+
 def urls():
-    """Every endpoint the benchmark loads; None for one the project does not have (yet)."""
+    """Every endpoint the benchmark loads; None for one the project does not have (yet). The
+    crawler and the reader with a session load the anonymous reader's article; the feed's 304
+    is the feed asked again with the validators of a first answer (bench/run.py)."""
     measured, posted = article(FIFTY_ARTICLE_SLUG), article(THREAD_ARTICLE_SLUG)
-    return {
+    found = {
         "floor": reverse_or_none("bench_floor"),
         "home": reverse_or_none("articles:home"),
         "article": reverse_or_none("articles:detail", slug=measured.slug),
         "section": reverse_or_none("articles:section", slug=measured.section.slug),
+        "author": reverse_or_none("articles:author", username=measured.author.get_username()),
+        "most_read": reverse_or_none("articles:most_read"),
         "feed": reverse_or_none("feed_rss"),
         "comment": reverse_or_none("comments:post", article_id=posted.pk),
     }
+    tag = busiest_tag()
+    found["tag"] = tag and reverse_or_none("articles:tag", slug=tag)
+    found["crawler"] = found["session"] = found["article"]
+    found["feed_304"] = found["feed"]
+    return found
 
 
 def comment_timestamp():
@@ -91,6 +126,10 @@ def prepare():
     return {
         "urls": urls(),
         "user_agent": USER_AGENT,
+        "crawler_user_agent": CRAWLER_USER_AGENT,
+        "session_user_agent": SESSION_USER_AGENT,
+        "feed_reader_user_agent": FEED_READER_USER_AGENT,
+        "session_cookie": session_cookie(),
         "csrf_secret": CSRF_SECRET,
         "commenter": BENCH_COMMENTER,
         "timestamp": comment_timestamp(),
@@ -117,8 +156,25 @@ def counters():
     }
 
 
-def client():
-    return Client(SERVER_NAME=HOST, HTTP_USER_AGENT=USER_AGENT)
+def client(user_agent=USER_AGENT):
+    return Client(SERVER_NAME=HOST, HTTP_USER_AGENT=user_agent)
+
+
+def session_cookie():
+    """The Cookie header of a reader who just commented on the measured article, as a real
+    submission leaves it: their session, which makes every article page show them their comment
+    while it waits for a moderator. None when the submission failed."""
+    url = reverse_or_none("comments:post", article_id=article(FIFTY_ARTICLE_SLUG).pk)
+    if url is None:
+        return None
+    browser = client(SESSION_USER_AGENT)
+    response = browser.post(url, {**comment_data(0), "name": SESSION_COMMENTER})
+    if response.status_code != 302:
+        return None
+    # The "thank you" message, read once as the browser would: later pages have none.
+    browser.get(response["Location"])
+    cookie = browser.cookies.get(settings.SESSION_COOKIE_NAME)
+    return f"{settings.SESSION_COOKIE_NAME}={cookie.value}" if cookie else None
 
 
 def capture(send):
@@ -156,11 +212,33 @@ def queries():
         "article_0_comments": reverse_or_none("articles:detail", slug=EMPTY_ARTICLE_SLUG),
         "article_thread": reverse_or_none("articles:detail", slug=THREAD_ARTICLE_SLUG),
     }
+    pages.update({name: found[name] for name in ("author", "tag", "most_read")})
     result = {}
     for name, url in pages.items():
         if url is None:
             continue
         result[name] = capture(lambda url=url: client().get(url))
+    if found["crawler"]:
+        result["crawler"] = capture(lambda: client(CRAWLER_USER_AGENT).get(found["crawler"]))
+    cookie = session_cookie()
+    if cookie:
+        name, value = cookie.split("=", 1)
+        reader = client(SESSION_USER_AGENT)
+        reader.cookies[name] = value
+        result["session"] = capture(lambda: reader.get(found["session"]))
+    if found["feed"]:
+        answer = client().get(found["feed"])
+        validators = {
+            header: answer[field]
+            for header, field in (
+                ("HTTP_IF_NONE_MATCH", "ETag"),
+                ("HTTP_IF_MODIFIED_SINCE", "Last-Modified"),
+            )
+            if answer.has_header(field)
+        }
+        if validators:
+            feed_reader = client(FEED_READER_USER_AGENT)
+            result["feed_304"] = capture(lambda: feed_reader.get(found["feed"], **validators))
     if found["comment"]:
         counter = iter(range(10**6))
         result["comment"] = capture(
