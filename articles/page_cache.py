@@ -261,7 +261,9 @@ def serve(request, slug):
 def _serve_from(shell, request):
     page = Page(shell.article_id, shell.section_id, counted=counts_visit(request))
     if not page.counted:
-        page.view_count = _current_view_count(shell)
+        page.view_count = Article.read_view_count(
+            shell.article_id, if_unchanged_since=shell.updated_at
+        )
         if page.view_count is None:
             return None
         return _substitute(shell.html, _fill(request, page, shell.slots))
@@ -276,18 +278,6 @@ def _serve_from(shell, request):
         return None
     parts.update(_fill(request, page, shell.slots, after_writes=True))
     return _substitute(shell.html, parts)
-
-
-def _current_view_count(shell):
-    """The article's view count, read without counting, or None when the shell is no longer
-    current: what count_view checks, for a visit that counts nothing (one SELECT)."""
-    counts = (
-        Article.objects.published()
-        .filter(pk=shell.article_id, updated_at=shell.updated_at)
-        .order_by()
-        .values_list("view_count", flat=True)
-    )
-    return next(iter(counts[:1]), None)
 
 
 def _is_current(shell):

@@ -1,3 +1,5 @@
+import hashlib
+
 from captcha.conf import settings as captcha_settings
 from django import forms, template
 from django.conf import settings
@@ -79,10 +81,29 @@ def own_waiting_comments(request, article_id):
 
 
 def own_comments_html(request, article_id):
-    own = own_waiting_comments(request, article_id)
-    if not own:
+    """The reader's own waiting comments on the article, as the page shows them. Kept in the
+    cache under the article's listing version, which any change to its comments replaces (an
+    approval takes a comment out of the reader's list at once): a reader who just commented reads
+    the article again and again, and this part would otherwise cost a query and a rendering on
+    each visit."""
+    if request is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return ""
-    return render_to_string("comments/includes/own_comments.html", {"own_pending": own})
+    sent = request.session.get(SESSION_KEY)
+    if not sent:
+        return ""
+    version = Comment.objects.listing_version(article_id)
+    mine = hashlib.sha256(",".join(map(str, sorted(sent))).encode()).hexdigest()[:24]
+    key = f"comments:own-waiting:{get_language()}:{article_id}:{version}:{mine}"
+    html = cache.get(key)
+    if html is None:
+        own = own_waiting_comments(request, article_id)
+        html = (
+            render_to_string("comments/includes/own_comments.html", {"own_pending": own})
+            if own
+            else ""
+        )
+        cache.set(key, html, timeout=LISTING_CACHE_SECONDS)
+    return html
 
 
 # The form's parts, and the reader's own waiting comments, in an article page shared between

@@ -181,6 +181,11 @@ else:
         }
     }
 
+# A session (a reader who just commented, staff) is read on every request its visitor makes: from
+# the cache, written through to the database, which still holds it when the cache is emptied or
+# down. Several servers share it through Redis (README, "Running several servers").
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # --- Background jobs ----------------------------------------------------------------------------
 
 # Emails and photo renditions are jobs (each app's tasks.py), queued in the database once the
