@@ -181,10 +181,16 @@ else:
         }
     }
 
-# A session (a reader who just commented, staff) is read on every request its visitor makes: from
-# the cache, written through to the database, which still holds it when the cache is emptied or
-# down. Several servers share it through Redis (README, "Running several servers").
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# A session (a reader who just commented, staff) is read on every request its visitor makes: with
+# Redis, from the cache, written through to the database, which still holds it when the cache is
+# emptied or down; several servers share it (README, "Running several servers"). Not through the
+# cache folder: it lists its files on every write, and a new session per comment would slow every
+# write of the cache.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 # --- Background jobs ----------------------------------------------------------------------------
 

@@ -17,8 +17,10 @@ if DATABASES["default"]["ENGINE"] == "operations.sqlite":
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 
 if not REDIS_URL:
-    # Each test process has its own cache, emptied before every test (tests/conftest.py).
+    # Each test process has its own cache, emptied before every test (tests/conftest.py). It
+    # stands for Redis, sessions through it included.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="newsroom-test-media-")
