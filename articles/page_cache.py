@@ -214,22 +214,18 @@ def _shell_key(slug, request):
     return f"{SHELL_KEY_PREFIX}:{get_language()}:{slug}:{variant}"
 
 
-def _version_names(article_id):
-    return [GENERATION_KEY, *(key_for(article_id) for key_for in _version_keys)]
-
-
 def version_names(article_id):
     """The cache keys a rendering that shows the article depends on: the generation and the
     registered version keys (its comments, the photo library). The shared list pages
     (list_pages) check them for each article they show."""
-    return _version_names(article_id)
+    return [GENERATION_KEY, *(key_for(article_id) for key_for in _version_keys)]
 
 
 def current_versions(article_id):
     """The version keys a shell of the article depends on, as they stand. Every one is a
     random token replaced on change; a missing one is started here, so that the render that
     follows reads the same value."""
-    return caching.versions(_version_names(article_id))
+    return caching.versions(version_names(article_id))
 
 
 def render_shell(template_name, context, request):

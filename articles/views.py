@@ -9,7 +9,6 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from . import page_cache
-from .bots import is_crawler
 from .list_cache import CachedCountPaginator, count_key_for
 from .list_pages import SharedListMixin
 from .models import Article, Section, byline_for
@@ -142,7 +141,11 @@ class ArticleDetailView(DetailView):
         return Article.objects.visible_to(self.request.user).for_listing()
 
     def counts_as_view(self):
-        return self.request.method == "GET" and not self.is_preview and not is_crawler(self.request)
+        return (
+            self.request.method == "GET"
+            and not self.is_preview
+            and page_cache.counts_visit(self.request)
+        )
 
     def get(self, request, *args, **kwargs):
         shareable = page_cache.is_shareable(request)

@@ -62,14 +62,9 @@ def captcha_part(request, page):
     return _captcha_parts[key].replace(captcha_slot.placeholder, batch.take())
 
 
-def own_waiting_comments(request, article_id):
-    """The reader's own comments on the article that wait for a moderator (or were held as
-    spam), which they alone see: none without a session, and no query then."""
-    if request is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        return []
-    sent = request.session.get(SESSION_KEY)
-    if not sent:
-        return []
+def own_waiting_comments(article_id, sent):
+    """The comments among `sent` (the ids the reader's session remembers) on the article that
+    wait for a moderator (or were held as spam), which their author alone sees."""
     own = list(
         Comment.objects.for_article(article_id)
         .filter(pk__in=sent, status__in=[Comment.Status.PENDING, Comment.Status.SPAM])
@@ -85,7 +80,7 @@ def own_comments_html(request, article_id):
     cache under the article's listing version, which any change to its comments replaces (an
     approval takes a comment out of the reader's list at once): a reader who just commented reads
     the article again and again, and this part would otherwise cost a query and a rendering on
-    each visit."""
+    each visit. None without a session, and no query then."""
     if request is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return ""
     sent = request.session.get(SESSION_KEY)
@@ -96,7 +91,7 @@ def own_comments_html(request, article_id):
     key = f"comments:own-waiting:{get_language()}:{article_id}:{version}:{mine}"
     html = cache.get(key)
     if html is None:
-        own = own_waiting_comments(request, article_id)
+        own = own_waiting_comments(article_id, sent)
         html = (
             render_to_string("comments/includes/own_comments.html", {"own_pending": own})
             if own

@@ -12,11 +12,8 @@ import re
 
 import pytest
 import time_machine
-from django.contrib.messages import constants as message_levels
-from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection
-from django.http import HttpResponse
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -36,6 +33,7 @@ from tests.articles.factories import (
 from tests.comments.factories import PendingCommentFactory
 
 from .reader import GOOGLEBOT, editor_client, reader_client
+from .test_page_cache import give_message
 
 pytestmark = pytest.mark.django_db
 
@@ -57,15 +55,6 @@ def field_value(html, name):
     match = re.search(rf'name="{name}"[^>]* value="([^"]*)"', html)
     assert match, f"no {name} in the page"
     return match.group(1)
-
-
-def give_message(client, text):
-    """A message waiting for the reader, in the cookie Django's messages keep it in."""
-    storage = CookieStorage(RequestFactory().get("/"))
-    storage.add(message_levels.SUCCESS, text)
-    response = HttpResponse()
-    storage.update(response)
-    client.cookies[CookieStorage.cookie_name] = response.cookies[CookieStorage.cookie_name].value
 
 
 @pytest.fixture
